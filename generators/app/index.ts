@@ -1,0 +1,41 @@
+/**
+ * `yo phoenix-dokku` / `phoenix-dokku`: reads the Phoenix project, settles every answer once,
+ * runs each piece for the chosen strategy, and ends with one summary and the Dokku commands.
+ */
+import { answerSpecs, type AnswerName } from '../support/answers.js';
+import { PieceGenerator, printSummary, type PieceOptions } from '../support/piece.js';
+import { PIECES, type PieceOption } from '../support/pieces.js';
+import { generatorPath } from '../support/templates.js';
+
+export default class AppGenerator extends PieceGenerator {
+  static override piece = 'app';
+  static override needs: readonly AnswerName[] = answerSpecs.map(spec => spec.name);
+
+  /** Every piece's own options, so `phoenix-dokku --builder-image x` reaches the dockerfile piece. */
+  protected override pieceOptions(): readonly PieceOption[] {
+    const seen = new Set<string>();
+    return PIECES.filter(piece => piece.inApp).flatMap(piece => piece.options).filter(option => !seen.has(option.name) && seen.add(option.name));
+  }
+
+  override async prompting(): Promise<void> {
+    await super.prompting();
+    for (const piece of PIECES) {
+      if (!piece.inApp || (piece.strategy && piece.strategy !== this.answers.strategy)) continue;
+      const forwarded: Record<string, unknown> = { composed: true, yes: this.options.yes };
+      for (const option of piece.options) {
+        const value = this.options[option.name];
+        if (value !== undefined) forwarded[option.name] = value;
+      }
+      await this.composeWith(generatorPath(piece.name), { generatorOptions: forwarded as Partial<PieceOptions> });
+    }
+  }
+
+  override end(): void {
+    printSummary(this, true, this.nextSteps());
+  }
+
+  /** Filled in by the Dokku side (next-steps.ts) once it exists. */
+  protected nextSteps(): string | undefined {
+    return undefined;
+  }
+}

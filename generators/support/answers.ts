@@ -1,0 +1,177 @@
+/**
+ * The questions phoenix-dokku asks. Each has a flag, a default derived from the project and
+ * a validation; sub-generators declare which of them they need.
+ */
+import type { PhoenixProject } from './project.js';
+import {
+  bundledNpm,
+  checkElixirOtpPair,
+  checkElixirVersion,
+  checkErlangVersion,
+  checkSemver,
+  defaultElixirVersion,
+  defaultErlangVersion,
+  defaultNodeRelease,
+  type VersionCheck,
+} from './versions.js';
+
+export const STRATEGIES = ['dockerfile', 'buildpack'] as const;
+export type Strategy = (typeof STRATEGIES)[number];
+
+export interface DokkuAnswers {
+  appName: string;
+  host: string;
+  elixirVersion: string;
+  erlangVersion: string;
+  strategy: Strategy;
+  nodeVersion: string;
+  npmVersion: string;
+}
+
+export type AnswerName = keyof DokkuAnswers;
+
+/** A default and where it came from, for the summary and for error messages. */
+export interface Derived {
+  value: string;
+  source: string;
+}
+
+export interface AnswerSpec {
+  name: AnswerName;
+  /** Command-line flag, without dashes. */
+  flag: string;
+  description: string;
+  /** Prompt text. */
+  message: string;
+  /** Whether this project needs the answer at all (Node only when assets are built with npm). */
+  applies(project: PhoenixProject): boolean;
+  /** Asked interactively; otherwise only the flag or the default sets it. */
+  prompted: boolean;
+  choices?: readonly string[];
+  derive(project: PhoenixProject, answers: Partial<DokkuAnswers>): Derived | undefined;
+  /** `undefined` when valid, else the problem and how to fix it. */
+  validate(value: string, answers: Partial<DokkuAnswers>): { problem: string; fix: string } | undefined;
+  /** Accepted but worth saying (a version newer than our release data). */
+  warning?(value: string, answers: Partial<DokkuAnswers>): string | undefined;
+  /** May stay unset (npm: the buildpack then keeps the npm bundled with Node). */
+  optional?: boolean;
+}
+
+const fromCheck = (check: VersionCheck) => (check.ok ? undefined : { problem: check.problem, fix: check.fix });
+const warningOf = (check: VersionCheck) => (check.ok ? check.warning : undefined);
+
+export const answerSpecs: readonly AnswerSpec[] = [
+  {
+    name: 'appName',
+    flag: 'app-name',
+    description: 'Dokku app name: lowercase letters, digits and dashes (default: the OTP app name with dashes)',
+    message: 'Dokku app name',
+    prompted: true,
+    applies: () => true,
+    derive: project => ({ value: project.otpApp.replaceAll('_', '-'), source: `mix.exs (app: :${project.otpApp})` }),
+    validate: value =>
+      /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/.test(value)
+        ? undefined
+        : {
+            problem: `"${value}" is not a valid Dokku app name.`,
+            fix: `use lowercase letters, digits and dashes, starting and ending with a letter or digit (e.g. ${value.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'my-app'})`,
+          },
+  },
+  {
+    name: 'host',
+    flag: 'host',
+    description: 'Public domain of the app, becomes PHX_HOST and the Dokku domain (e.g. shop.example.com)',
+    message: 'Public domain (PHX_HOST)',
+    prompted: true,
+    applies: () => true,
+    derive: project => (project.configuredHost ? { value: project.configuredHost, source: 'url host in config/' } : undefined),
+    validate: value =>
+      /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9]$/i.test(value)
+        ? undefined
+        : { problem: `"${value}" is not a domain name.`, fix: 'give the bare domain, without scheme, port or path (e.g. shop.example.com)' },
+  },
+  {
+    name: 'elixirVersion',
+    flag: 'elixir-version',
+    description: 'Elixir version to build with, e.g. 1.18.4 (default: pinned by the project, else newest matching mix.exs)',
+    message: 'Elixir version',
+    prompted: true,
+    applies: () => true,
+    derive: project => {
+      if (project.pinned.elixir) return project.pinned.elixir;
+      const requirement = project.pinned.elixirRequirement;
+      return {
+        value: defaultElixirVersion(requirement),
+        source: requirement ? `newest release matching mix.exs elixir: "${requirement}"` : 'newest known release',
+      };
+    },
+    validate: value => fromCheck(checkElixirVersion(value)),
+    warning: value => warningOf(checkElixirVersion(value)),
+  },
+  {
+    name: 'erlangVersion',
+    flag: 'erlang-version',
+    description: 'Erlang/OTP version, written with a dot: 27.0 or 27.2.4 (default: pinned by the project, else newest for the Elixir version)',
+    message: 'Erlang/OTP version',
+    prompted: true,
+    applies: () => true,
+    derive: (project, answers) => {
+      if (project.pinned.erlang) return project.pinned.erlang;
+      if (!answers.elixirVersion) return undefined;
+      return { value: defaultErlangVersion(answers.elixirVersion), source: `newest Erlang/OTP supported by Elixir ${answers.elixirVersion}` };
+    },
+    validate: (value, answers) => {
+      const own = fromCheck(checkErlangVersion(value));
+      if (own || !answers.elixirVersion) return own;
+      return fromCheck(checkElixirOtpPair(answers.elixirVersion, value));
+    },
+    warning: (value, answers) =>
+      warningOf(checkErlangVersion(value)) ?? (answers.elixirVersion ? warningOf(checkElixirOtpPair(answers.elixirVersion, value)) : undefined),
+  },
+  {
+    name: 'strategy',
+    flag: 'strategy',
+    description: 'How Dokku builds the app: dockerfile (a mix release image) or buildpack (herokuish)',
+    message: 'Build strategy',
+    prompted: true,
+    choices: STRATEGIES,
+    applies: () => true,
+    derive: project => {
+      if (project.existing.buildpacks && !project.existing.dockerfile) return { value: 'buildpack', source: '.buildpacks exists' };
+      if (project.existing.elixirBuildpackConfig && !project.existing.dockerfile) return { value: 'buildpack', source: 'elixir_buildpack.config exists' };
+      if (project.existing.dockerfile) return { value: 'dockerfile', source: 'Dockerfile exists' };
+      return { value: 'dockerfile', source: 'default (a mix release image)' };
+    },
+    validate: value =>
+      (STRATEGIES as readonly string[]).includes(value)
+        ? undefined
+        : { problem: `Unknown strategy "${value}".`, fix: 'use dockerfile (a mix release image) or buildpack (herokuish buildpacks)' },
+  },
+  {
+    name: 'nodeVersion',
+    flag: 'node-version',
+    description: 'Node.js version for building npm assets, X.Y.Z (only asked when assets/package.json exists)',
+    message: 'Node.js version (assets)',
+    prompted: true,
+    applies: project => Boolean(project.assets?.npm),
+    derive: project => project.pinned.node ?? { value: defaultNodeRelease().version, source: 'newest Node.js LTS known' },
+    validate: value => fromCheck(checkSemver(value, 'Node.js')),
+  },
+  {
+    name: 'npmVersion',
+    flag: 'npm-version',
+    description: 'npm version for building npm assets, X.Y.Z (default: the one bundled with Node)',
+    message: 'npm version (assets)',
+    prompted: false,
+    optional: true,
+    applies: project => Boolean(project.assets?.npm),
+    derive: (project, answers) => {
+      if (project.pinned.npm) return project.pinned.npm;
+      const npm = answers.nodeVersion && bundledNpm(answers.nodeVersion);
+      return npm ? { value: npm, source: `bundled with Node.js ${answers.nodeVersion}` } : undefined;
+    },
+    validate: value => fromCheck(checkSemver(value, 'npm')),
+  },
+];
+
+export const answerSpec = (name: AnswerName) => answerSpecs.find(spec => spec.name === name)!;

@@ -1,0 +1,90 @@
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, posix } from 'node:path';
+
+/** The subset of mem-fs-editor that detection needs; tests can pass a plain object. */
+export interface TextReader {
+  read(filepath: string, options?: { defaults: string | null }): string | null;
+  exists(filepath: string): boolean;
+}
+
+/**
+ * Read-only view of a project directory, by path relative to its root.
+ * Contents go through mem-fs-editor when one is given, so files written earlier in the
+ * same run are seen; directory listings come from disk (mem-fs cannot list).
+ */
+export class ProjectFiles {
+  private readonly cache = new Map<string, string | undefined>();
+
+  constructor(
+    readonly root: string,
+    private readonly reader?: TextReader,
+  ) {}
+
+  read(relPath: string): string | undefined {
+    if (!this.cache.has(relPath)) {
+      this.cache.set(relPath, this.readUncached(relPath));
+    }
+    return this.cache.get(relPath);
+  }
+
+  exists(relPath: string): boolean {
+    if (this.reader?.exists(join(this.root, relPath))) return true;
+    try {
+      statSync(join(this.root, relPath));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  isDirectory(relPath: string): boolean {
+    try {
+      return statSync(join(this.root, relPath)).isDirectory();
+    } catch {
+      return false;
+    }
+  }
+
+  /** Names of the entries of a directory, sorted; empty when it does not exist. */
+  list(relDir: string): string[] {
+    try {
+      return readdirSync(join(this.root, relDir)).sort();
+    } catch {
+      return [];
+    }
+  }
+
+  /**
+   * Relative paths of files under `relDir` whose name ends with one of `extensions`,
+   * depth-first and sorted. Skips dependency and build folders; stops at `limit` files so a
+   * huge tree cannot make a run slow.
+   */
+  walk(relDir: string, extensions: string[], limit = 3000): string[] {
+    const found: string[] = [];
+    const visit = (dir: string) => {
+      for (const name of this.list(dir)) {
+        if (found.length >= limit) return;
+        if (name === 'node_modules' || name === '_build' || name === 'deps' || name.startsWith('.')) continue;
+        const rel = dir ? posix.join(dir, name) : name;
+        if (this.isDirectory(rel)) visit(rel);
+        else if (extensions.some(ext => name.endsWith(ext))) found.push(rel);
+      }
+    };
+    visit(relDir);
+    return found;
+  }
+
+  private readUncached(relPath: string): string | undefined {
+    const abs = join(this.root, relPath);
+    if (this.reader) {
+      const content = this.reader.read(abs, { defaults: null });
+      return content ?? undefined;
+    }
+    try {
+      if (!statSync(abs).isFile()) return undefined;
+      return readFileSync(abs, 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * The Docker images of the Dockerfile: a hexpm/elixir builder for the chosen Elixir/OTP and
+ * the plain Debian runner of the same snapshot (same glibc and OpenSSL as the builder).
+ * Offline: tags come from `data/docker-images.ts`; `--builder-image`/`--runner-image` override.
+ */
+import {
+  debianSnapshots,
+  defaultDebianCodename,
+  dockerImageDataRetrieved,
+  knownBuilderTags,
+} from './data/docker-images.js';
+import { UserError } from './errors.js';
+
+const BUILDER_REPOSITORY = 'docker.io/hexpm/elixir';
+const RUNNER_REPOSITORY = 'docker.io/debian';
+
+/** Codenames in order of preference when the same Elixir/OTP pair exists on several. */
+const CODENAME_PREFERENCE = [defaultDebianCodename, 'trixie', 'bookworm', 'bullseye'].filter((c, i, all) => all.indexOf(c) === i);
+
+/** The ncurses library an Erlang release links against is named per Debian release. */
+const NCURSES_PACKAGE: Readonly<Record<string, string>> = {
+  bullseye: 'libncurses5',
+  bookworm: 'libncurses5',
+  trixie: 'libncurses6',
+};
+
+export interface DockerImages {
+  builder: string;
+  runner: string;
+  /** Debian codename of the runner: apt package names depend on it. */
+  codename: string;
+  /**
+   * Set when the builder is a hexpm/elixir tag we compose from versions (the Dockerfile then
+   * shows ELIXIR_VERSION/OTP_VERSION/DEBIAN_VERSION ARGs the way phx.gen.release does).
+   */
+  composed?: { elixir: string; otp: string; debian: string };
+  /** Runtime libraries a release needs on the runner. */
+  runtimePackages: string[];
+  /** For the summary: unverified tags, overrides that disagree with the answers. */
+  warnings: string[];
+}
+
+export interface ImageRequest {
+  elixir: string;
+  otp: string;
+  builderOverride?: string;
+  runnerOverride?: string;
+}
+
+interface HexpmTag {
+  elixir: string;
+  otp: string;
+  codename: string;
+  date: string;
+}
+
+export function resolveImages(request: ImageRequest): DockerImages {
+  const builderOverride = request.builderOverride && checkImageReference(request.builderOverride, 'builder-image');
+  const runnerOverride = request.runnerOverride && checkImageReference(request.runnerOverride, 'runner-image');
+  const warnings: string[] = [];
+
+  if (builderOverride) {
+    const parsed = parseHexpmTag(builderOverride);
+    if (parsed && (parsed.elixir !== request.elixir || parsed.otp !== request.otp)) {
+      warnings.push(
+        `--builder-image ${builderOverride} is Elixir ${parsed.elixir} / OTP ${parsed.otp}, but the answers say Elixir ${request.elixir} / OTP ${request.otp}; ` +
+          `the image wins in the Dockerfile. Pass --elixir-version ${parsed.elixir} --erlang-version ${parsed.otp} to keep everything in step.`,
+      );
+    }
+    const runner = runnerOverride ?? (parsed && runnerFor(parsed));
+    if (!runner) {
+      throw new UserError(
+        `--builder-image ${builderOverride} is not a hexpm/elixir "<elixir>-erlang-<otp>-debian-<codename>-<date>-slim" tag, so the matching runner image cannot be derived. ` +
+          'Pass --runner-image too (the Debian image your builder is based on, e.g. docker.io/debian:bookworm-20261005-slim). Nothing was written.',
+      );
+    }
+    return finish({ builder: builderOverride, runner, warnings }, parsed?.codename);
+  }
+
+  const exact = knownBuilderTags
+    .filter(tag => tag.elixir === request.elixir && tag.otp === request.otp)
+    .sort((a, b) => preference(a.codename) - preference(b.codename) || b.date.localeCompare(a.date))[0];
+  const tag: HexpmTag = exact ?? { elixir: request.elixir, otp: request.otp, codename: defaultDebianCodename, date: debianSnapshots[defaultDebianCodename] };
+  const builder = hexpmReference(tag);
+  if (!exact) {
+    warnings.push(
+      `No hexpm/elixir image for Elixir ${request.elixir} / OTP ${request.otp} is in phoenix-dokku's image list (retrieved ${dockerImageDataRetrieved}), ` +
+        `so the Dockerfile uses ${builder}, built from the newest ${tag.codename} snapshot known: unverified. ` +
+        `Check it exists (docker pull ${builder}) or pass --builder-image (and --runner-image) with a tag from https://hub.docker.com/r/hexpm/elixir/tags.`,
+    );
+  }
+  return finish(
+    { builder, runner: runnerOverride ?? runnerFor(tag), warnings, composed: { elixir: tag.elixir, otp: tag.otp, debian: debianVersion(tag) } },
+    tag.codename,
+  );
+}
+
+function finish(images: Omit<DockerImages, 'codename' | 'runtimePackages'>, builderCodename: string | undefined): DockerImages {
+  const codename = codenameOf(images.runner) ?? builderCodename;
+  let ncurses = codename && NCURSES_PACKAGE[codename];
+  if (!ncurses) {
+    ncurses = NCURSES_PACKAGE[defaultDebianCodename];
+    images.warnings.push(
+      `Runner image ${images.runner} is not a Debian release phoenix-dokku knows (${Object.keys(NCURSES_PACKAGE).join(', ')}); ` +
+        `the Dockerfile installs ${ncurses} as on ${defaultDebianCodename}. Check the apt-get line of the runner stage.`,
+    );
+  }
+  return {
+    ...images,
+    codename: codename ?? defaultDebianCodename,
+    runtimePackages: ['libstdc++6', 'openssl', ncurses, 'locales', 'ca-certificates'],
+  };
+}
+
+const preference = (codename: string) => {
+  const index = CODENAME_PREFERENCE.indexOf(codename);
+  return index === -1 ? CODENAME_PREFERENCE.length : index;
+};
+
+const debianVersion = (tag: HexpmTag) => `${tag.codename}-${tag.date}-slim`;
+const hexpmReference = (tag: HexpmTag) => `${BUILDER_REPOSITORY}:${tag.elixir}-erlang-${tag.otp}-debian-${debianVersion(tag)}`;
+const runnerFor = (tag: HexpmTag) => `${RUNNER_REPOSITORY}:${debianVersion(tag)}`;
+
+/** `[registry/]hexpm/elixir:<elixir>-erlang-<otp>-debian-<codename>-<date>-slim`. */
+export function parseHexpmTag(reference: string): HexpmTag | undefined {
+  const match = /(?:^|\/)hexpm\/elixir:(\d+\.\d+\.\d+)-erlang-([\d.]+)-debian-([a-z]+)-(\d{8})-slim(?:@|$)/.exec(reference);
+  return match ? { elixir: match[1], otp: match[2], codename: match[3], date: match[4] } : undefined;
+}
+
+function codenameOf(reference: string): string | undefined {
+  const tag = /:([^@/]+)(?:@|$)/.exec(reference)?.[1] ?? '';
+  return Object.keys(NCURSES_PACKAGE).find(codename => new RegExp(`(?:^|-)${codename}(?:-|$)`).test(tag));
+}
+
+const IMAGE_REFERENCE =
+  /^(?:[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+
+function checkImageReference(value: string, flag: string): string {
+  const reference = value.trim();
+  if (!IMAGE_REFERENCE.test(reference)) {
+    throw new UserError(
+      `--${flag} "${value}" is not a Docker image reference. ` +
+        'Fix: write it as [registry/]name:tag, e.g. docker.io/hexpm/elixir:1.18.5-erlang-27.3.4.18-debian-bookworm-20261005-slim. Nothing was written.',
+    );
+  }
+  if (!/:[\w][\w.-]*$|@sha256:/.test(reference.replace(/^[^/]+:\d+\//, ''))) {
+    throw new UserError(
+      `--${flag} "${value}" has no tag, so every build would pull whatever "latest" is then. ` +
+        'Fix: pin a tag (or @sha256 digest), e.g. docker.io/debian:bookworm-20261005-slim. Nothing was written.',
+    );
+  }
+  return reference;
+}

@@ -1,0 +1,301 @@
+/**
+ * What every phoenix-dokku generator shares: reading the project, resolving answers
+ * (flag, then saved answer, then detected default or prompt), rendering templates with
+ * user overrides, applying patches, and recording what happened for the summary.
+ *
+ * A piece declares `static piece`, `static needs` (the answers it uses) and its files.
+ */
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import Generator, { type BaseOptions } from 'yeoman-generator';
+import { answerSpecs, type AnswerName, type AnswerSpec, type DokkuAnswers } from './answers.js';
+import { UserError } from './errors.js';
+import type { Injection } from './patch.js';
+import { describeProject } from './describe.js';
+import { pieceEntry, type PieceOption } from './pieces.js';
+import { readPhoenixProject, type PhoenixProject } from './project.js';
+import { reportFor, type NoteKind, type RunReport } from './report.js';
+import { OVERRIDE_DIR, templateFor } from './templates.js';
+
+export type PieceOptions = BaseOptions & {
+  yes?: boolean;
+  /** Set by the main generator: it prints the combined summary. */
+  composed?: boolean;
+  [flag: string]: unknown;
+};
+
+export type PieceConfig = Record<string, unknown>;
+
+/** One output file of a piece: a template (by file name) and where it goes. */
+export interface FileSpec {
+  template: string;
+  destination: string;
+  /** Written only when true. */
+  when?: boolean;
+  /** Executable scripts (rel/overlays/bin/*). */
+  executable?: boolean;
+}
+
+const camelCase = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+export abstract class PieceGenerator extends Generator<PieceConfig, PieceOptions> {
+  /** Sub-generator name: `phoenix-dokku:<piece>` and `templates/<piece>/`. */
+  static piece = 'app';
+  /** Answers this piece uses; their flags are registered as options. */
+  static needs: readonly AnswerName[] = [];
+
+  declare project: PhoenixProject;
+  answers: Partial<DokkuAnswers> = {};
+
+  constructor(args: string[], options: PieceOptions, features?: ConstructorParameters<typeof Generator>[2]) {
+    super(args, options, { inheritTasks: true, ...features });
+    this.option('yes', {
+      type: Boolean,
+      alias: 'y',
+      description: 'Never prompt: use flags, then saved answers (.yo-rc.json), then values detected from the project',
+    });
+    this.option('composed', { type: Boolean, hide: true, description: 'Run by the main generator' });
+    for (const spec of answerSpecs.filter(s => this.ctor.needs.includes(s.name))) {
+      this.option(spec.flag, { type: String, description: spec.description });
+    }
+    for (const option of this.pieceOptions()) this.option(option.name, { type: option.type, description: option.description });
+  }
+
+  /** Options of this piece beyond the shared answers (declared in pieces.ts). */
+  protected pieceOptions(): readonly PieceOption[] {
+    return pieceEntry(this.ctor.piece)?.options ?? [];
+  }
+
+  get ctor(): typeof PieceGenerator {
+    return this.constructor as typeof PieceGenerator;
+  }
+
+  get pieceName(): string {
+    return this.ctor.piece;
+  }
+
+  get report(): RunReport {
+    return reportFor(this.env);
+  }
+
+  get composed(): boolean {
+    return Boolean(this.options.composed);
+  }
+
+  /** A flag's value as given on the command line or by a caller (either spelling). */
+  flag(name: string): string | undefined {
+    const value = this.options[name] ?? this.options[camelCase(name)];
+    return value === undefined || value === null || value === '' ? undefined : String(value);
+  }
+
+  async initializing(): Promise<void> {
+    this.project = readPhoenixProject(this.destinationRoot(), this.fs);
+  }
+
+  async prompting(): Promise<void> {
+    this.answers = await this.resolveAnswers(this.ctor.needs);
+  }
+
+  /**
+   * Flag, then saved answer, then (with --yes) the detected default, else a prompt whose
+   * default is the detected value. Everything is validated before anything is saved, so
+   * bad input writes nothing.
+   */
+  protected async resolveAnswers(needs: readonly AnswerName[]): Promise<Partial<DokkuAnswers>> {
+    const answers: Partial<DokkuAnswers> = { ...this.report.answers };
+    const specs = answerSpecs.filter(spec => needs.includes(spec.name) && spec.applies(this.project));
+    const toSave: Partial<Record<AnswerName, string>> = {};
+    for (const spec of specs) {
+      if (answers[spec.name] !== undefined && this.report.answerSources[spec.name]) continue; // Resolved by the main generator.
+      const fromFlag = this.flag(spec.flag);
+      const saved = this.config.get(spec.name);
+      let value: string | undefined;
+      let source: string;
+      if (fromFlag !== undefined) {
+        value = fromFlag.trim();
+        source = `--${spec.flag}`;
+        this.assertValid(spec, value, answers, `--${spec.flag} ${value}`);
+        toSave[spec.name] = value;
+      } else if (typeof saved === 'string' && saved !== '') {
+        value = saved;
+        source = '.yo-rc.json';
+        this.assertValid(spec, value, answers, `"${spec.name}": "${value}" in .yo-rc.json (saved answer)`, `pass --${spec.flag} to replace it`);
+      } else {
+        const derived = spec.derive(this.project, answers);
+        if (derived) this.report.derived[spec.name] = derived;
+        if (this.options.yes || !spec.prompted) {
+          if (!derived) {
+            if (spec.optional) continue;
+            throw new UserError(
+              `${spec.message} is needed and could not be detected from the project, and --yes was given so nothing can be asked. ` +
+                `Pass --${spec.flag}: ${spec.description}. Nothing was written.`,
+            );
+          }
+          value = derived.value;
+          source = derived.source;
+          this.assertValid(spec, value, answers, `${derived.value} from ${derived.source}`, `or pass --${spec.flag}`);
+        } else {
+          value = await this.ask(spec, derived?.value, answers);
+          source = value === derived?.value ? derived.source : 'prompt';
+        }
+        toSave[spec.name] = value;
+      }
+      answers[spec.name] = value as never;
+      this.report.answerSources[spec.name] = source;
+      const warning = spec.warning?.(value, answers);
+      if (warning) this.note('warning', warning);
+    }
+    for (const [name, value] of Object.entries(toSave)) this.config.set(name, value);
+    Object.assign(this.report.answers, answers);
+    return answers;
+  }
+
+  private assertValid(spec: AnswerSpec, value: string, answers: Partial<DokkuAnswers>, where: string, remedy?: string): void {
+    const invalid = spec.validate(value, answers);
+    if (invalid) {
+      throw new UserError(`${invalid.problem} (${where})\nFix: ${invalid.fix}${remedy ? `, ${remedy}` : ''}. Nothing was written.`);
+    }
+  }
+
+  private async ask(spec: AnswerSpec, defaultValue: string | undefined, answers: Partial<DokkuAnswers>): Promise<string> {
+    const validate = (input: string) => {
+      const invalid = spec.validate(String(input).trim(), answers);
+      return invalid ? `${invalid.problem} Fix: ${invalid.fix}.` : true;
+    };
+    const result = spec.choices
+      ? await this.prompt([{ type: 'select', name: spec.name, message: spec.message, choices: [...spec.choices], default: defaultValue }])
+      : await this.prompt([{ type: 'input', name: spec.name, message: spec.message, default: defaultValue, validate }]);
+    return String(result[spec.name]).trim();
+  }
+
+  /** Renders this piece's files; the user's overrides in priv/templates/phoenix-dokku win. */
+  protected renderFiles(files: FileSpec[], data: Record<string, unknown>): void {
+    for (const file of files) {
+      if (file.when === false) continue;
+      const source = templateFor(this.project.root, this.pieceName, file.template);
+      if (source.custom) this.note('info', `using custom template ${OVERRIDE_DIR}/${this.pieceName}/${file.template}`);
+      const destination = this.destinationPath(file.destination);
+      try {
+        this.renderTemplate(source.path, destination, data);
+      } catch (error) {
+        if (!source.custom) throw error;
+        // ejs names the file and line ("ejs:12") and shows the lines around it.
+        throw new UserError(
+          `Your template ${OVERRIDE_DIR}/${this.pieceName}/${file.template} failed to render:\n${(error as Error).message}\n` +
+            `Fix it, or delete it to use the built-in template. Data it receives: ${Object.keys(data).join(', ')}. Nothing was written.`,
+        );
+      }
+      if (file.executable) {
+        this.fs.write(destination, this.fs.read(destination)!, { stat: { mode: 0o755 } } as never);
+      }
+      this.report.files.push({ piece: this.pieceName, path: file.destination, action: 'render' });
+    }
+  }
+
+  /** Applies a pure injection to a project file; `help` becomes a manual step in the summary. */
+  protected patchFile(relPath: string, edit: (content: string) => Injection, what: string): Injection {
+    const path = this.destinationPath(relPath);
+    const content = this.fs.read(path, { defaults: null });
+    if (content === null) {
+      const result: Injection = { kind: 'no-anchor', help: `${relPath} does not exist. ${what}` };
+      this.note('manual', result.help);
+      return result;
+    }
+    const result = edit(content);
+    if (result.kind === 'injected') {
+      this.writePatched(relPath, result.content);
+    } else if (result.kind === 'no-anchor') {
+      this.note('manual', result.help);
+    }
+    return result;
+  }
+
+  /**
+   * Writes an additive edit of a user's file (every line kept). It is not an overwrite, so it
+   * skips the conflict prompt; `--dry-run` still shows its diff.
+   */
+  protected writePatched(relPath: string, content: string): void {
+    const path = this.destinationPath(relPath);
+    this.fs.write(path, content);
+    if (!this.options.dryRun) {
+      const file = this.env.sharedFs.get(path) as { conflicter?: string };
+      file.conflicter = 'force';
+    }
+    this.report.files.push({ piece: this.pieceName, path: relPath, action: 'patch' });
+  }
+
+  /**
+   * Whole files we would replace although they exist with other content (the user's own or
+   * edited after generation). Interactively the conflict prompt asks about each with a diff;
+   * with --yes or without a terminal nobody can answer, so stop before writing anything.
+   */
+  conflicts(): void {
+    if (this.composed || this.options.force || this.options.dryRun) return;
+    if (!this.options.yes && process.stdin.isTTY) return;
+    const conflicting = pendingOverwrites(this.env.sharedFs.all() as MemFile[], this.destinationRoot());
+    if (!conflicting.length) return;
+    throw new UserError(
+      `These files exist with content phoenix-dokku would replace:\n${conflicting.map(f => `  ${f}`).join('\n')}\n` +
+        'Nothing was written. Run without --yes in a terminal to review each diff, with --dry-run to print the diffs, ' +
+        'or with --force to overwrite them (to keep a file for good, list it in .yo-resolve as `<file> skip`).',
+    );
+  }
+
+  protected note(kind: NoteKind, text: string): void {
+    this.report.notes.push({ piece: this.pieceName, kind, text });
+  }
+
+  /** A sub-generator run on its own prints its part of the summary; the main generator prints everything. */
+  end(): void {
+    if (this.composed) return;
+    printSummary(this, false);
+  }
+}
+
+interface MemFile {
+  path: string;
+  state?: string;
+  conflicter?: string;
+  contents: Buffer | null;
+}
+
+/** Modified in memory, present on disk with other bytes, and not an additive patch. */
+function pendingOverwrites(files: MemFile[], root: string): string[] {
+  return files
+    .filter(file => file.state === 'modified' && file.conflicter !== 'force' && file.contents && !file.path.endsWith('.yo-rc.json'))
+    .filter(file => {
+      try {
+        return !readFileSync(file.path).equals(file.contents!);
+      } catch {
+        return false; // Not on disk: a new file, no conflict.
+      }
+    })
+    .map(file => relative(root, file.path));
+}
+
+/** Prints what was detected, written, and what is left to do. */
+export function printSummary(gen: PieceGenerator, full: boolean, nextSteps?: string): void {
+  const { report } = gen;
+  const lines: string[] = [''];
+  if (full) lines.push('Detected', ...describeProject(gen.project).map(l => `  ${l}`), '');
+  const answerNames = Object.keys(report.answerSources) as (keyof DokkuAnswers)[];
+  if (answerNames.length) {
+    lines.push('Answers (saved in .yo-rc.json)');
+    for (const name of answerNames) lines.push(`  ${name}: ${report.answers[name]}  (${report.answerSources[name]})`);
+    lines.push('');
+  }
+  if (report.files.length) {
+    lines.push('Files');
+    for (const file of report.files) lines.push(`  ${file.action === 'patch' ? 'patched ' : 'rendered'} ${file.path}  [${file.piece}]`);
+    lines.push('');
+  }
+  for (const [kind, title] of [['skipped', 'Not applicable'], ['warning', 'Warnings'], ['manual', 'Do by hand'], ['info', 'Notes']] as const) {
+    const notes = report.notes.filter(n => n.kind === kind);
+    if (!notes.length) continue;
+    lines.push(title);
+    for (const n of notes) lines.push(`  [${n.piece}] ${n.text.replace(/\n/g, '\n    ')}`);
+    lines.push('');
+  }
+  if (nextSteps) lines.push(nextSteps);
+  gen.log(lines.join('\n'));
+}

@@ -1,0 +1,56 @@
+/**
+ * The sub-generators, as data: what the main generator runs (in this order), their own
+ * options (registered by the piece and by the main generator, which forwards them), and
+ * which build strategy each belongs to.
+ *
+ * Order matters: `runtime` creates config/runtime.exs before `logger` patches it, and
+ * `release` writes bin/migrate before `app-json` points Dokku at it.
+ */
+import type { Strategy } from './answers.js';
+
+export interface PieceOption {
+  name: string;
+  type: typeof String | typeof Boolean;
+  description: string;
+}
+
+export interface PieceEntry {
+  name: string;
+  /** One line for the README and the CLI's error message. */
+  summary: string;
+  options: readonly PieceOption[];
+  /** Runs only for this build strategy. */
+  strategy?: Strategy;
+  /** Run by the main generator (eject is not). */
+  inApp: boolean;
+}
+
+export const PIECES: readonly PieceEntry[] = [
+  { name: 'runtime', summary: 'config/runtime.exs that reads secrets and URLs at boot and fails naming a missing variable', options: [], inApp: true },
+  { name: 'logger', summary: 'log level :info in prod, LOG_LEVEL override at boot', options: [], inApp: true },
+  { name: 'release', summary: 'Release module (migrate/rollback) and rel/overlays/bin/server, bin/migrate', options: [], inApp: true },
+  { name: 'health', summary: 'HealthController whose /health queries every repo (503 when it cannot), and its route', options: [], inApp: true },
+  {
+    name: 'dockerfile',
+    summary: 'Dockerfile (mix release image, assets before release) and .dockerignore',
+    strategy: 'dockerfile',
+    inApp: true,
+    options: [
+      { name: 'builder-image', type: String, description: 'Builder image instead of the hexpm/elixir tag matching the versions (e.g. hexpm/elixir:1.18.4-erlang-27.3.4-debian-bookworm-20250520-slim)' },
+      { name: 'runner-image', type: String, description: 'Runner image instead of the debian slim image matching the builder' },
+    ],
+  },
+  {
+    name: 'buildpacks',
+    summary: '.buildpacks, elixir_buildpack.config, phoenix_static_buildpack.config, Procfile',
+    strategy: 'buildpack',
+    inApp: true,
+    options: [
+      { name: 'elixir-buildpack', type: String, description: 'Elixir buildpack: gigalixir (supports heroku-24, default) or hashnuke (classic; needs the heroku-22 stack)' },
+    ],
+  },
+  { name: 'app-json', summary: 'app.json: migrations before traffic switches, Dokku health checks on /health', options: [], inApp: true },
+  { name: 'eject', summary: 'copy the built-in templates into priv/templates/phoenix-dokku/ to customise them', options: [], inApp: false },
+];
+
+export const pieceEntry = (name: string) => PIECES.find(piece => piece.name === name);

@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fixture, listFiles, runCli } from './support/helpers.js';
+
+/** A fresh copy of a fixture in a temp dir; removed after the suite. */
+const copies: string[] = [];
+function copyOf(name: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `pd-${name}-`));
+  cpSync(fixture(name), dir, { recursive: true });
+  copies.push(dir);
+  return dir;
+}
+
+describe('phoenix-dokku bin', () => {
+  after(() => copies.forEach(dir => rmSync(dir, { recursive: true, force: true })));
+
+  describe('outside a Phoenix project', () => {
+    it('refuses a plain Mix project with one paragraph, exit 1, nothing written', () => {
+      const dir = copyOf('not-phoenix');
+      const before = listFiles(dir);
+      const run = runCli(dir, ['--yes', '--host', 'util.example.com']);
+      assert.equal(run.status, 1, run.output);
+      assert.match(run.stderr, /not a Phoenix one: no :phoenix dependency in mix\.exs/);
+      assert.match(run.stderr, /Nothing was written/);
+      assert.doesNotMatch(run.output, /\n\s+at /, 'no stack trace for a user error');
+      assert.deepEqual(listFiles(dir), before);
+    });
+
+    it('refuses a directory without mix.exs, exit 1, nothing written', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'pd-empty-'));
+      copies.push(dir);
+      const run = runCli(dir, ['--yes', '--host', 'x.example.com']);
+      assert.equal(run.status, 1, run.output);
+      assert.match(run.stderr, /No mix\.exs in .*not an Elixir project/);
+      assert.deepEqual(listFiles(dir), []);
+    });
+  });
+
+  describe('invalid flags', () => {
+    const cases: [string, string[], RegExp][] = [
+      ['a bare OTP major', ['--erlang-version', '27'], /bare major.*\n.*Fix: write 27\.0/s],
+      ['a v-prefixed Elixir', ['--elixir-version', 'v1.18.1'], /Fix: write 1\.18\.1/],
+      ['an incompatible pair', ['--elixir-version', '1.14.5', '--erlang-version', '27.2'], /supports Erlang\/OTP 23–26 only/],
+      ['an unknown strategy', ['--strategy', 'heroku'], /Unknown strategy "heroku".*dockerfile.*buildpack/s],
+      ['an invalid app name', ['--app-name', 'My_App'], /not a valid Dokku app name.*my-app/s],
+      ['a host with a scheme', ['--host', 'https://shop.example.com'], /not a domain name/],
+    ];
+    for (const [what, flags, message] of cases) {
+      it(`refuses ${what} with the fix, exit 1, nothing written`, () => {
+        const dir = copyOf('phx-1.7-postgres');
+        const before = listFiles(dir).map(file => [file, readFileSync(join(dir, file), 'utf8')]);
+        const run = runCli(dir, ['--yes', '--host', 'shop.example.com', ...flags]);
+        assert.equal(run.status, 1, run.output);
+        assert.match(run.stderr, message);
+        assert.match(run.stderr, /Nothing was written/);
+        assert.deepEqual(listFiles(dir).map(file => [file, readFileSync(join(dir, file), 'utf8')]), before);
+      });
+    }
+
+    it('refuses an unknown sub-generator, listing the real ones', () => {
+      const run = runCli(copyOf('phx-1.7-postgres'), ['helth']);
+      assert.equal(run.status, 1);
+      assert.match(run.stderr, /unknown sub-generator "helth".*app, runtime, .*health/s);
+    });
+
+    it('names the flag when --yes leaves a needed value unknown', () => {
+      const run = runCli(copyOf('phx-1.7-postgres'), ['--yes']);
+      assert.equal(run.status, 1, run.output);
+      assert.match(run.stderr, /Pass --host/);
+    });
+
+    it('names the file when a pinned version is malformed', () => {
+      const dir = copyOf('phx-1.7-postgres');
+      writeFileSync(join(dir, '.tool-versions'), 'erlang 27\nelixir 1.17.3-otp-27\n');
+      const run = runCli(dir, ['--yes', '--host', 'shop.example.com']);
+      assert.equal(run.status, 1, run.output);
+      assert.match(run.stderr, /27 from \.tool-versions \(erlang\)/);
+      assert.match(run.stderr, /or pass --erlang-version/);
+    });
+  });
+
+  describe('--help', () => {
+    it('lists every option of the main generator', () => {
+      const run = runCli(copyOf('phx-1.7-postgres'), ['--help']);
+      assert.equal(run.status, 0, run.output);
+      for (const flag of ['--app-name', '--host', '--erlang-version', '--elixir-version', '--node-version', '--npm-version', '--strategy', '--yes', '--force', '--dry-run']) {
+        assert.ok(run.stdout.includes(flag), `${flag} missing from --help:\n${run.stdout}`);
+      }
+    });
+  });
+});

@@ -1,0 +1,86 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import helpers, { type RunResult } from 'yeoman-test';
+
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+export const fixturesDir = join(repoRoot, 'test/fixtures');
+export const fixture = (name: string) => join(fixturesDir, name);
+
+/** Every Phoenix fixture (all but the deliberately broken ones). */
+export const phoenixFixtures = () =>
+  readdirSync(fixturesDir).filter(name => statSync(fixture(name)).isDirectory() && name !== 'not-phoenix');
+
+/** The compiled generator, as users run it (`npm test` builds first). */
+export const generatorPath = (piece: string) => join(repoRoot, 'lib/generators', piece, 'index.js');
+export const cliPath = join(repoRoot, 'lib/generators/cli.js');
+
+/** Runs a piece non-interactively on a copy of a fixture. */
+export function runPiece(piece: string, fixtureName: string, options: Record<string, unknown> = {}) {
+  return helpers
+    .run(generatorPath(piece))
+    .inTmpDir(dir => cpSync(fixture(fixtureName), dir, { recursive: true }))
+    .withOptions({ yes: true, ...options } as never);
+}
+
+export type { RunResult };
+
+/** Runs the `phoenix-dokku` bin in `cwd`, never attached to a TTY. */
+export function runCli(cwd: string, args: string[], env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, [cliPath, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NO_UPDATE_NOTIFIER: '1', FORCE_COLOR: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 60_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr, output: result.stdout + result.stderr };
+}
+
+const ELIXIR_CHECK = join(repoRoot, 'test/support/elixir_check.exs');
+
+function requireTool(tool: string): void {
+  const found = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' });
+  if (found.status !== 0) {
+    throw new Error(`${tool} is not installed; these tests need it (CI installs it: apt-get install -y ${tool}). Not skipping.`);
+  }
+}
+
+/** Parses each file and checks it is `mix format`-clean; returns the problems (empty when all are fine). */
+export function elixirProblems(files: string[]): string[] {
+  if (!files.length) return [];
+  requireTool('elixir');
+  const output = execFileSync('elixir', [ELIXIR_CHECK, 'format', ...files], { encoding: 'utf8' });
+  return output.split('\n').filter(line => line.startsWith('error '));
+}
+
+export type ConfigResult = { config: Record<string, any>; raised?: undefined } | { config?: undefined; raised: string };
+
+/** Evaluates a config file with Config.Reader for :prod under exactly `env` (plus PATH/HOME). */
+export function readElixirConfig(file: string, env: Record<string, string>): ConfigResult {
+  requireTool('elixir');
+  const result = spawnSync('elixir', [ELIXIR_CHECK, 'config', file], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', LANG: 'C.UTF-8', ...env },
+  });
+  const line = result.stdout.trim().split('\n').at(-1) ?? '';
+  if (result.status === 2) return { raised: JSON.parse(line).raised };
+  if (result.status !== 0) throw new Error(`elixir failed on ${file}: ${result.stderr}`);
+  return { config: JSON.parse(line) };
+}
+
+/** shellcheck findings for the given scripts (empty when clean). */
+export function shellcheckProblems(files: string[]): string {
+  requireTool('shellcheck');
+  const result = spawnSync('shellcheck', ['--shell=sh', ...files], { encoding: 'utf8' });
+  return result.status === 0 ? '' : result.stdout + result.stderr;
+}
+
+/** All files under `dir` (relative), for "nothing was written" checks. */
+export function listFiles(dir: string, base = ''): string[] {
+  return readdirSync(join(dir, base), { withFileTypes: true }).flatMap(entry => {
+    const rel = base ? `${base}/${entry.name}` : entry.name;
+    return entry.isDirectory() ? listFiles(dir, rel) : [rel];
+  });
+}
