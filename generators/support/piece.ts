@@ -192,6 +192,26 @@ export abstract class PieceGenerator extends Generator<PieceConfig, PieceOptions
     }
   }
 
+  /**
+   * Renders `file`; when the project already has it, `merge` folds our rendering into the
+   * user's file instead of replacing it. Returns what `merge` reports as conflicts.
+   */
+  protected renderMerged<C>(
+    file: FileSpec,
+    data: Record<string, unknown>,
+    merge: (theirs: string, ours: string) => { injection: Injection; conflicts: C[] },
+  ): C[] {
+    const path = this.destinationPath(file.destination);
+    const theirs = this.fs.read(path, { defaults: null });
+    this.renderFiles([file], data);
+    if (theirs === null) return [];
+    this.report.files.pop();
+    const { injection, conflicts } = merge(theirs, this.fs.read(path)!);
+    this.fs.write(path, injection.kind === 'injected' ? injection.content : theirs);
+    if (injection.kind === 'injected') this.report.files.push({ piece: this.pieceName, path: file.destination, action: 'patch' });
+    return conflicts;
+  }
+
   /** Applies a pure injection to a project file; `help` becomes a manual step in the summary. */
   protected patchFile(relPath: string, edit: (content: string) => Injection, what: string): Injection {
     const path = this.destinationPath(relPath);
