@@ -3,6 +3,8 @@
  * runs each piece for the chosen strategy, and ends with one summary and the Dokku commands.
  */
 import { answerSpecs, type AnswerName } from '../support/answers.js';
+import { elixirBuildpack } from '../support/dokku.js';
+import { dokkuNextSteps, generateSecretKeyBase } from '../support/next-steps.js';
 import { PieceGenerator, printSummary, type PieceOptions } from '../support/piece.js';
 import { PIECES, type PieceOption } from '../support/pieces.js';
 import { generatorPath } from '../support/templates.js';
@@ -26,7 +28,13 @@ export default class AppGenerator extends PieceGenerator {
         const value = this.options[option.name];
         if (value !== undefined) forwarded[option.name] = value;
       }
-      await this.composeWith(generatorPath(piece.name), { generatorOptions: forwarded as Partial<PieceOptions> });
+      // Registered under our namespace first: composing by bare path would name the piece after
+      // the folder the package sits in (e.g. "work:main:runtime" in messages).
+      const namespace = `phoenix-dokku:${piece.name}`;
+      if (!this.env.getGeneratorMeta(namespace)) {
+        this.env.register(generatorPath(piece.name), { namespace });
+      }
+      await this.composeWith(namespace, { generatorOptions: forwarded as Partial<PieceOptions> });
     }
   }
 
@@ -34,8 +42,11 @@ export default class AppGenerator extends PieceGenerator {
     printSummary(this, true, this.nextSteps());
   }
 
-  /** Filled in by the Dokku side (next-steps.ts) once it exists. */
+  /** The Dokku commands for this project and these answers. */
   protected nextSteps(): string | undefined {
-    return undefined;
+    const { appName, host, strategy } = this.answers;
+    if (!appName || !host || !strategy) return undefined;
+    const buildpack = strategy === 'buildpack' ? elixirBuildpack(this.flag('elixir-buildpack')) : undefined;
+    return dokkuNextSteps({ project: this.project, appName, host, strategy, elixirBuildpack: buildpack, secretKeyBase: generateSecretKeyBase() });
   }
 }

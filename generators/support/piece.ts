@@ -5,8 +5,9 @@
  *
  * A piece declares `static piece`, `static needs` (the answers it uses) and its files.
  */
-import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { relative, sep } from 'node:path';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { answerSpecs, type AnswerName, type AnswerSpec, type DokkuAnswers } from './answers.js';
 import { UserError } from './errors.js';
@@ -48,7 +49,9 @@ export abstract class PieceGenerator extends Generator<PieceConfig, PieceOptions
   answers: Partial<DokkuAnswers> = {};
 
   constructor(args: string[], options: PieceOptions, features?: ConstructorParameters<typeof Generator>[2]) {
-    super(args, options, { inheritTasks: true, ...features });
+    // customInstallTask: we never install packages, so the environment must not talk about
+    // package.json. Declared once, by the generator the user ran (composed pieces would repeat it).
+    super(args, options, { inheritTasks: true, ...(options?.composed ? {} : { customInstallTask: true }), ...features });
     this.option('yes', {
       type: Boolean,
       alias: 'y',
@@ -194,21 +197,28 @@ export abstract class PieceGenerator extends Generator<PieceConfig, PieceOptions
 
   /**
    * Renders `file`; when the project already has it, `merge` folds our rendering into the
-   * user's file instead of replacing it. Returns what `merge` reports as conflicts.
+   * user's file instead of replacing it. An additive merge is written like a patch; one that
+   * changes a line of theirs (`rewrites`) goes through the conflict prompt. Returns what
+   * `merge` reports as conflicts.
    */
   protected renderMerged<C>(
     file: FileSpec,
     data: Record<string, unknown>,
-    merge: (theirs: string, ours: string) => { injection: Injection; conflicts: C[] },
+    merge: (theirs: string, ours: string) => { injection: Injection; conflicts: C[]; rewrites?: boolean },
   ): C[] {
     const path = this.destinationPath(file.destination);
     const theirs = this.fs.read(path, { defaults: null });
     this.renderFiles([file], data);
     if (theirs === null) return [];
     this.report.files.pop();
-    const { injection, conflicts } = merge(theirs, this.fs.read(path)!);
-    this.fs.write(path, injection.kind === 'injected' ? injection.content : theirs);
-    if (injection.kind === 'injected') this.report.files.push({ piece: this.pieceName, path: file.destination, action: 'patch' });
+    const { injection, conflicts, rewrites } = merge(theirs, this.fs.read(path)!);
+    this.fs.write(path, theirs);
+    if (injection.kind === 'injected' && rewrites) {
+      this.fs.write(path, injection.content);
+      this.report.files.push({ piece: this.pieceName, path: file.destination, action: 'patch' });
+    } else if (injection.kind === 'injected') {
+      this.writePatched(file.destination, injection.content);
+    }
     return conflicts;
   }
 
@@ -236,8 +246,9 @@ export abstract class PieceGenerator extends Generator<PieceConfig, PieceOptions
    */
   protected writePatched(relPath: string, content: string): void {
     const path = this.destinationPath(relPath);
+    const existed = existsSync(path);
     this.fs.write(path, content);
-    if (!this.options.dryRun) {
+    if (existed && !this.options.dryRun) {
       const file = this.env.sharedFs.get(path) as { conflicter?: string };
       file.conflicter = 'force';
     }
@@ -245,20 +256,36 @@ export abstract class PieceGenerator extends Generator<PieceConfig, PieceOptions
   }
 
   /**
-   * Whole files we would replace although they exist with other content (the user's own or
-   * edited after generation). Interactively the conflict prompt asks about each with a diff;
-   * with --yes or without a terminal nobody can answer, so stop before writing anything.
+   * Before anything is written: files we generated on an earlier run and the user has not
+   * touched since (their hash matches the one saved in .yo-rc.json) are updated without a
+   * prompt; any other file that would be replaced is a conflict. Interactively the conflict
+   * prompt asks about each with a diff; with --yes or without a terminal nobody can answer,
+   * so the run stops and lists them. Runs once, in the generator the user invoked.
    */
   conflicts(): void {
-    if (this.composed || this.options.force || this.options.dryRun) return;
-    if (!this.options.yes && process.stdin.isTTY) return;
-    const conflicting = pendingOverwrites(this.env.sharedFs.all() as MemFile[], this.destinationRoot());
-    if (!conflicting.length) return;
-    throw new UserError(
-      `These files exist with content phoenix-dokku would replace:\n${conflicting.map(f => `  ${f}`).join('\n')}\n` +
-        'Nothing was written. Run without --yes in a terminal to review each diff, with --dry-run to print the diffs, ' +
-        'or with --force to overwrite them (to keep a file for good, list it in .yo-resolve as `<file> skip`).',
-    );
+    if (this.composed || this.options.dryRun) return;
+    const generated = { ...((this.config.get(GENERATED_KEY) as Record<string, string> | undefined) ?? {}) };
+    const rendered = new Set(this.report.files.filter(f => f.action === 'render').map(f => f.path));
+    const conflicting: string[] = [];
+    for (const file of pendingOverwrites(this.env.sharedFs.all() as MemFile[], this.destinationRoot())) {
+      if (rendered.has(file.relativePath) && generated[file.relativePath] === contentHash(file.disk)) {
+        file.memFile.conflicter = 'force'; // Ours, unchanged since we wrote it: safe to update.
+      } else {
+        conflicting.push(file.relativePath);
+      }
+    }
+    if (conflicting.length && !this.options.force && (this.options.yes || !process.stdin.isTTY)) {
+      throw new UserError(
+        `These files exist with content phoenix-dokku would replace (yours, or edited since it generated them):\n${conflicting.map(f => `  ${f}`).join('\n')}\n` +
+          'Nothing was written. Run without --yes in a terminal to review each diff, with --dry-run to print the diffs, ' +
+          'or with --force to overwrite them (to keep a file for good, list it in .yo-resolve as `<file> skip`).',
+      );
+    }
+    for (const path of rendered) {
+      const contents = this.fs.read(this.destinationPath(path), { defaults: null });
+      if (contents !== null) generated[path] = contentHash(Buffer.from(contents));
+    }
+    this.config.set(GENERATED_KEY, Object.fromEntries(Object.entries(generated).sort(([a], [b]) => a.localeCompare(b))));
   }
 
   protected note(kind: NoteKind, text: string): void {
@@ -279,18 +306,23 @@ interface MemFile {
   contents: Buffer | null;
 }
 
+/** Where .yo-rc.json keeps the hash of each file we rendered, to tell our files from edited ones. */
+const GENERATED_KEY = 'generated';
+
+const contentHash = (contents: Buffer) => createHash('sha256').update(contents).digest('hex').slice(0, 16);
+
 /** Modified in memory, present on disk with other bytes, and not an additive patch. */
-function pendingOverwrites(files: MemFile[], root: string): string[] {
-  return files
-    .filter(file => file.state === 'modified' && file.conflicter !== 'force' && file.contents && !file.path.endsWith('.yo-rc.json'))
-    .filter(file => {
-      try {
-        return !readFileSync(file.path).equals(file.contents!);
-      } catch {
-        return false; // Not on disk: a new file, no conflict.
-      }
-    })
-    .map(file => relative(root, file.path));
+function pendingOverwrites(files: MemFile[], root: string): { relativePath: string; disk: Buffer; memFile: MemFile }[] {
+  return files.flatMap(memFile => {
+    if (memFile.state !== 'modified' || memFile.conflicter === 'force' || !memFile.contents || memFile.path.endsWith('.yo-rc.json')) return [];
+    let disk: Buffer;
+    try {
+      disk = readFileSync(memFile.path);
+    } catch {
+      return []; // Not on disk: a new file, no conflict.
+    }
+    return disk.equals(memFile.contents) ? [] : [{ relativePath: relative(root, memFile.path).split(sep).join('/'), disk, memFile }];
+  });
 }
 
 /** Prints what was detected, written, and what is left to do. */

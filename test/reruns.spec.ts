@@ -1,0 +1,131 @@
+/**
+ * Issue 5: whole-output snapshots per fixture × strategy, second runs that change nothing,
+ * user edits that survive, --dry-run, and answers that update exactly their files.
+ */
+import assert from 'node:assert/strict';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fixture, listFiles, phoenixFixtures, runCli } from './support/helpers.js';
+import { assertSnapshot, outputOf } from './support/snapshot.js';
+
+const hostFor = (name: string) => `${name.replace(/[^a-z0-9]+/g, '-')}.example.com`;
+
+/** Fixtures that already hold files we would replace: their first run needs consent (--force). */
+const HAS_OWN_DEPLOY_FILES: Record<string, RegExp> = {
+  'phx-1.7-release': /Dockerfile/,
+  'custom-teslamate': /elixir_buildpack\.config/,
+};
+
+function copyOf(name: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `pd-rerun-${name}-`));
+  cpSync(fixture(name), dir, { recursive: true });
+  return dir;
+}
+
+/** Every file with its bytes and mode. */
+function tree(dir: string): Record<string, string> {
+  return Object.fromEntries(listFiles(dir).map(file => [file, `${(statSync(join(dir, file)).mode & 0o777).toString(8)} ${readFileSync(join(dir, file), 'utf8')}`]));
+}
+
+describe('safe re-runs', function () {
+  this.timeout(120_000);
+  const dirs: string[] = [];
+  const fresh = (name: string) => {
+    const dir = copyOf(name);
+    dirs.push(dir);
+    return dir;
+  };
+  after(() => dirs.forEach(dir => rmSync(dir, { recursive: true, force: true })));
+
+  for (const name of phoenixFixtures()) {
+    for (const strategy of ['dockerfile', 'buildpack']) {
+      it(`${name} (${strategy}): output matches the reviewed snapshot, and a second run changes nothing`, () => {
+        const dir = fresh(name);
+        const args = ['--yes', '--host', hostFor(name), '--strategy', strategy];
+        let first = runCli(dir, args);
+        const ownFiles = HAS_OWN_DEPLOY_FILES[name];
+        if (ownFiles && strategy === (name === 'custom-teslamate' ? 'buildpack' : 'dockerfile')) {
+          assert.equal(first.status, 1, first.output);
+          assert.match(first.stderr, ownFiles, 'the conflict names the user file');
+          assert.match(first.stderr, /Nothing was written/);
+          assert.deepEqual(tree(dir), tree(fixture(name)), 'a refused run writes nothing');
+          first = runCli(dir, [...args, '--force']);
+        }
+        assert.equal(first.status, 0, first.output);
+        assertSnapshot(`${name}.${strategy}`, outputOf(dir, fixture(name)));
+
+        const before = tree(dir);
+        const second = runCli(dir, ['--yes']);
+        assert.equal(second.status, 0, second.output);
+        assert.deepEqual(tree(dir), before, 'second run changed files');
+        assert.doesNotMatch(second.output, /^\s*(create|force|conflict)\s+(?!\.yo-rc\.json)/m, 'second run reported writes');
+        assert.match(second.output, /identical/);
+      });
+    }
+  }
+
+  describe('a file the user edited after generation', () => {
+    let dir: string;
+    beforeEach(() => {
+      dir = fresh('phx-1.7-postgres');
+      assert.equal(runCli(dir, ['--yes', '--host', 'shop.example.com']).status, 0);
+      appendFileSync(join(dir, 'Dockerfile'), '# my tweak\n');
+    });
+
+    it('stops a --yes run, listing the file, and writes nothing', () => {
+      const before = tree(dir);
+      const run = runCli(dir, ['--yes', '--elixir-version', '1.18.1', '--erlang-version', '27.2']);
+      assert.equal(run.status, 1, run.output);
+      assert.match(run.stderr, /would replace[^\n]*\n\s+Dockerfile\n/);
+      assert.match(run.stderr, /--force/);
+      assert.deepEqual(tree(dir), before);
+    });
+
+    it('is overwritten with --force', () => {
+      const run = runCli(dir, ['--yes', '--force']);
+      assert.equal(run.status, 0, run.output);
+      assert.doesNotMatch(readFileSync(join(dir, 'Dockerfile'), 'utf8'), /my tweak/);
+    });
+
+    it('is only diffed with --dry-run, nothing written', () => {
+      const before = tree(dir);
+      const run = runCli(dir, ['--yes', '--dry-run', '--elixir-version', '1.18.1', '--erlang-version', '27.2']);
+      assert.equal(run.status, 0, run.output);
+      assert.match(run.output, /my tweak/, 'the diff shows the user line that would go');
+      assert.deepEqual(tree(dir), before);
+    });
+
+    it('survives a run of an unrelated piece', () => {
+      const run = runCli(dir, ['health', '--yes']);
+      assert.equal(run.status, 0, run.output);
+      assert.match(readFileSync(join(dir, 'Dockerfile'), 'utf8'), /my tweak/);
+    });
+  });
+
+  describe('changing one answer', () => {
+    it('updates exactly the files that depend on it, without asking', () => {
+      const dir = fresh('phx-1.7-postgres');
+      assert.equal(runCli(dir, ['--yes', '--host', 'shop.example.com']).status, 0);
+      const before = tree(dir);
+      const run = runCli(dir, ['--yes', '--elixir-version', '1.18.1', '--erlang-version', '27.2']);
+      assert.equal(run.status, 0, run.output);
+      const after = tree(dir);
+      const changed = Object.keys(after).filter(file => after[file] !== before[file]).sort();
+      assert.deepEqual(changed, ['.yo-rc.json', 'Dockerfile']);
+      assert.match(after.Dockerfile, /1\.18\.1/);
+      assert.match(after['.yo-rc.json'], /"elixirVersion": "1\.18\.1"/);
+    });
+
+    it('switching strategy writes the other build files and says Dokku must be pinned', () => {
+      const dir = fresh('phx-1.7-postgres');
+      assert.equal(runCli(dir, ['--yes', '--host', 'shop.example.com']).status, 0);
+      const run = runCli(dir, ['--yes', '--strategy', 'buildpack']);
+      assert.equal(run.status, 0, run.output);
+      const files = listFiles(dir);
+      assert.ok(files.includes('.buildpacks') && files.includes('elixir_buildpack.config'));
+      assert.match(run.output, /builder:set shop selected herokuish/);
+    });
+  });
+
+});
