@@ -5,7 +5,7 @@
 import { answerSpecs, type AnswerName } from '../support/answers.js';
 import { elixirBuildpack } from '../support/dokku.js';
 import { dokkuNextSteps, generateSecretKeyBase } from '../support/next-steps.js';
-import { PieceGenerator, printSummary, type PieceOptions } from '../support/piece.js';
+import { PieceGenerator, printDetected, printSummary, type PieceOptions } from '../support/piece.js';
 import { PIECES, type PieceOption } from '../support/pieces.js';
 import { generatorPath } from '../support/templates.js';
 
@@ -19,13 +19,18 @@ export default class AppGenerator extends PieceGenerator {
     return PIECES.filter(piece => piece.inApp).flatMap(piece => piece.options).filter(option => !seen.has(option.name) && seen.add(option.name));
   }
 
+  override async initializing(): Promise<void> {
+    await super.initializing();
+    printDetected(this);
+  }
+
   override async prompting(): Promise<void> {
     await super.prompting();
     for (const piece of PIECES) {
       if (!piece.inApp || (piece.strategy && piece.strategy !== this.answers.strategy)) continue;
       const forwarded: Record<string, unknown> = { composed: true, yes: this.options.yes };
       for (const option of piece.options) {
-        const value = this.options[option.name];
+        const value = this.flag(option.name);
         if (value !== undefined) forwarded[option.name] = value;
       }
       // Registered under our namespace first: composing by bare path would name the piece after

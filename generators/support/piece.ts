@@ -325,11 +325,17 @@ function pendingOverwrites(files: MemFile[], root: string): { relativePath: stri
   });
 }
 
+/** What was detected, printed before any question so the user can check it. */
+export function printDetected(gen: PieceGenerator): void {
+  gen.log(['', 'Detected', ...describeProject(gen.project).map(line => `  ${line}`), ''].join('\n'));
+}
+
 /** Prints what was detected, written, and what is left to do. */
 export function printSummary(gen: PieceGenerator, full: boolean, nextSteps?: string): void {
   const { report } = gen;
   const lines: string[] = [''];
-  if (full) lines.push('Detected', ...describeProject(gen.project).map(l => `  ${l}`), '');
+  // The full description was printed before the questions; the summary recalls the essentials.
+  if (full) lines.push(...describeProject(gen.project).slice(0, 3), '');
   const answerNames = Object.keys(report.answerSources) as (keyof DokkuAnswers)[];
   if (answerNames.length) {
     lines.push('Answers (saved in .yo-rc.json)');
