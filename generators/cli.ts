@@ -3,6 +3,8 @@
  * `phoenix-dokku [piece] [options]`: runs a generator of this package without a global `yo`.
  * `phoenix-dokku health --yes` is `yo phoenix-dokku:health --yes`.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { isUserError } from './support/errors.js';
 import { PIECES } from './support/pieces.js';
 import { generatorPath } from './support/templates.js';
@@ -24,6 +26,9 @@ try {
   const { prepareCommand } = await import('yeoman-environment');
   const command = await prepareCommand({ resolved: generatorPath(sub), namespace: `phoenix-dokku:${sub}` });
   command.name(sub === 'app' ? 'phoenix-dokku' : `phoenix-dokku ${sub}`);
+  // The examples Yeoman shows for `yo phoenix-dokku:<piece> --help`, shown here too.
+  const usage = join(dirname(generatorPath(sub)), 'USAGE');
+  if (existsSync(usage)) command.addHelpText('after', `\n${readFileSync(usage, 'utf8')}`);
   await command.parseAsync(args, { from: 'user' });
 } catch (error) {
   if (isUserError(error)) {

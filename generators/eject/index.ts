@@ -3,14 +3,15 @@
  * priv/templates/phoenix-dokku/<piece>/, where they override ours on every later run
  * (the same lookup Phoenix's own generators use for priv/templates/<generator>/).
  */
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../support/errors.js';
 import { PieceGenerator, type PieceOptions } from '../support/piece.js';
 import { PIECES } from '../support/pieces.js';
 import { OVERRIDE_DIR, packagedTemplatesDir } from '../support/templates.js';
 
-const TEMPLATED_PIECES = PIECES.filter(piece => piece.inApp).map(piece => piece.name);
+// Pieces that render templates (logger only patches files, so it has none).
+const TEMPLATED_PIECES = PIECES.filter(piece => piece.inApp && existsSync(packagedTemplatesDir(piece.name))).map(piece => piece.name);
 
 export default class EjectGenerator extends PieceGenerator {
   static override piece = 'eject';

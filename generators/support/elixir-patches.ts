@@ -6,7 +6,7 @@
  * `mix format`-clean file format-clean. What cannot be added safely is returned as an
  * exact manual step instead.
  */
-import type { DatabaseAdapter } from './project.js';
+import type { DatabaseAdapter, PhoenixProject } from './project.js';
 import { appendBlock, lineEndingOf, withLineEnding, type Injection } from './patch.js';
 
 /** First line of every block phoenix-dokku appends to config/runtime.exs. */
@@ -51,6 +51,18 @@ export function runtimeRepos(repos: { app: string; module: string }[], adapter?:
   }));
 }
 
+export function runtimeContextFor(project: PhoenixProject, appName: string, host?: string): RuntimeContext {
+  const { ecto, web } = project;
+  return {
+    appName,
+    exampleHost: host ?? `${appName}.example.com`,
+    webApp: web.app.otpApp,
+    endpoint: web.endpointModule,
+    repos: ecto ? runtimeRepos(ecto.repos.map(module => ({ app: ecto.app.otpApp, module })), ecto.adapter) : [],
+    adapter: ecto?.adapter,
+  };
+}
+
 /** Text of the `raise` when SECRET_KEY_BASE is missing, one line per entry. */
 export function secretKeyBaseHelp(ctx: RuntimeContext): string[] {
   return [
@@ -73,8 +85,8 @@ function databaseHints(ctx: RuntimeContext, variable: string): string[] {
   const service = `${ctx.appName}-db`;
   if (ctx.adapter === 'sqlite') {
     return [
+      // The directory's owner depends on the build strategy; phoenix-dokku's next steps create it.
       'On Dokku, keep the database file on persistent storage and point DATABASE_PATH at it:',
-      `    dokku storage:ensure-directory ${ctx.appName}`,
       `    dokku storage:mount ${ctx.appName} /var/lib/dokku/data/storage/${ctx.appName}:/data`,
       `    dokku config:set ${ctx.appName} ${variable}=/data/${ctx.appName}.db`,
     ];
@@ -147,7 +159,7 @@ export function configStatements(content: string, app: string, key?: string): st
       if (next.trim() && next.length - next.trimStart().length <= depth && !/^\s*[\])}]/.test(next)) break;
       body.push(next);
     }
-    statements.push(body.join('\n'));
+    statements.push(body.join('\n').trimEnd());
   });
   return statements;
 }
@@ -236,7 +248,7 @@ function planRepos(code: string, content: string, ctx: RuntimeContext, plan: Run
   const locationKey = sqlite ? 'database' : 'url';
   const locationVar = sqlite ? 'database_path' : 'database_url';
   const pool = `pool_size: String.to_integer(System.get_env("POOL_SIZE") || "${sqlite ? '5' : '10'}")`;
-  const defined = (name: string) => plan.prod.some(code => code.trimStart().startsWith(`${name} =`));
+  const defined = (name: string) => plan.prod.some(added => added.trimStart().startsWith(`${name} =`));
   for (const repo of ctx.repos) {
     const statement = configStatements(content, repo.app, repo.module).join('\n');
     const keys: string[] = [];
@@ -250,20 +262,19 @@ function planRepos(code: string, content: string, ctx: RuntimeContext, plan: Run
         if (primary && !defined(locationVar) && reads(code, primary.variable)) plan.prod.push(`  ${locationVar} = System.get_env("${primary.variable}")`);
         keys.push(`${locationKey}: System.get_env("${repo.variable}")${defined(locationVar) ? ` || ${locationVar}` : ''}`);
       }
-    } else if (!reads(code, repo.variable) && !new RegExp(`\\b${locationKey}:`).test(statement)) {
-      keys.push(`${locationKey}: System.get_env("${repo.variable}")`);
     } else if (!reads(code, repo.variable)) {
-      const provider = sqlite
-        ? 'points at the database file on Dokku storage'
-        : `dokku ${DOKKU_DB_PLUGIN[ctx.adapter ?? 'postgres'] ?? 'config'}:${DOKKU_DB_PLUGIN[ctx.adapter ?? 'postgres'] ? 'link' : 'set'} sets`;
+      // Configured another way (separate user/host variables, ...): only the user knows which way is right.
+      const plugin = ctx.adapter && DOKKU_DB_PLUGIN[ctx.adapter];
+      const provider = sqlite ? 'should point at the database file on Dokku storage' : plugin ? `dokku ${plugin}:link sets` : 'Dokku passes in';
       plan.manual.push(
         `${file} configures ${repo.module} without reading ${repo.variable}, which ${provider}. ` +
           `Read it at boot, or set the variables your config reads with dokku config:set ${ctx.appName} ...:\n` +
           `  config :${repo.app}, ${repo.module},\n    ${locationKey}: System.get_env("${repo.variable}")`,
       );
     }
-    if (!/\bpool_size:/.test(statement) && !reads(code, 'POOL_SIZE')) keys.push(pool);
-    if (socketAdapter(ctx.adapter) && !/\bsocket_options:/.test(statement) && !reads(code, 'ECTO_IPV6')) {
+    // A repo the file does not configure gets the full set; a configured one only what nothing in the file provides.
+    if (!statement || (!/\bpool_size:/.test(statement) && !reads(code, 'POOL_SIZE'))) keys.push(pool);
+    if (socketAdapter(ctx.adapter) && (!statement || (!/\bsocket_options:/.test(statement) && !reads(code, 'ECTO_IPV6')))) {
       if (!defined('maybe_ipv6')) plan.prod.push('  maybe_ipv6 = if System.get_env("ECTO_IPV6") in ~w(true 1), do: [:inet6], else: []');
       keys.push('socket_options: maybe_ipv6');
     }
@@ -284,6 +295,9 @@ function raiseUnlessSet(name: string, variable: string, help: string[]): string 
 
 /** `config :app, Key,` with one keyword per line (multi-line values indented with it). */
 function configCall(ref: string, keys: string[], by: string): string {
+  // `mix format` joins a single keyword onto the call's line when it fits in 98 columns.
+  const oneLine = `${by}${ref}, ${keys[0]}`;
+  if (keys.length === 1 && !keys[0].includes('\n') && oneLine.length <= 98) return oneLine;
   const body = keys.map((key, index) => key.split('\n').map(line => `${by}  ${line}`).join('\n') + (index < keys.length - 1 ? ',' : ''));
   return [`${by}${ref},`, ...body].join('\n');
 }
@@ -307,6 +321,15 @@ export function injectRuntimeAdditions(content: string, ctx: RuntimeContext): In
   const block = runtimeBlock(planRuntimeAdditions(content, ctx), ctx);
   if (!block) return { kind: 'present' };
   return appendBlock(content, block, () => false);
+}
+
+/** Both edits of an existing runtime.exs as one: Dokku hints in its messages, then the missing block. */
+export function injectRuntimeConfig(content: string, ctx: RuntimeContext): Injection {
+  const hinted = injectDokkuHints(content, ctx);
+  const base = hinted.kind === 'injected' ? hinted.content : content;
+  const added = injectRuntimeAdditions(base, ctx);
+  if (added.kind === 'injected') return added;
+  return hinted.kind === 'injected' ? hinted : added;
 }
 
 /**
@@ -388,7 +411,8 @@ export function injectProdLogLevel(content: string): Injection {
 
 // --- router -------------------------------------------------------------------------------
 
-const ROUTE_MACROS = ['scope', 'get', 'post', 'put', 'patch', 'delete', 'options', 'head', 'match', 'forward', 'live', 'live_session', 'live_dashboard', 'resources', 'if'];
+// Statements that define routes or pipe later routes through a pipeline (a top-level `pipe_through` would apply to our scope too).
+const ROUTE_MACROS = ['scope', 'pipe_through', 'get', 'post', 'put', 'patch', 'delete', 'options', 'head', 'match', 'forward', 'live', 'live_session', 'live_dashboard', 'resources', 'if'];
 
 export function healthScope(webModule: string): string {
   return [

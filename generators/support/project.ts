@@ -48,6 +48,8 @@ export interface WebFacts {
   controllersDir: string;
   /** Phoenix 1.7+ style: `use MyAppWeb, :controller` works for JSON without views. */
   controllerStyle: 'phoenix-1.7' | 'phoenix-1.6';
+  /** The web module defines `controller/0`, so `use MyAppWeb, :controller` works (true when its file was not found). */
+  controllerHelper: boolean;
 }
 
 export interface AssetFacts {
@@ -59,6 +61,8 @@ export interface AssetFacts {
   npm: boolean;
   /** The npm lock file, when there is one (`npm ci` needs it). */
   npmLockfile?: string;
+  /** Script names in package.json (`deploy` builds assets on projects without an assets.deploy alias). */
+  npmScripts: string[];
   /** Aliases defined in the web app's mix.exs. */
   aliases: { setup: boolean; build: boolean; deploy: boolean };
 }
@@ -111,6 +115,10 @@ export interface ExistingFiles {
   rel?: string;
   serverScript?: string;
   migrateScript?: string;
+  /** rel/overlays/bin/server sets PHX_SERVER before it starts the release. */
+  serverScriptSetsPhxServer?: boolean;
+  /** What rel/overlays/bin/migrate runs with the release's `eval` (`Shop.Release.migrate`). */
+  migrateScriptEval?: string;
   releaseModule?: ReleaseModuleFacts;
 }
 
@@ -139,6 +147,11 @@ export interface PhoenixProject {
   /** A public host the project already configures for prod (other than example.com). */
   configuredHost?: string;
   existing: ExistingFiles;
+  /**
+   * Environment variables that config evaluated while compiling reads (every config/*.exs but
+   * runtime.exs, releases.exs, dev.exs and test.exs): a Docker build does not see Dokku's config vars.
+   */
+  compileTimeEnv: { file: string; variable: string }[];
 }
 
 const MIX_EXS = 'mix.exs';
@@ -198,8 +211,9 @@ class ProjectDetector {
       module: rootApp.module,
       umbrella: Boolean(appsPath),
       apps,
-      // An umbrella's release is named in its root mix.exs; phx.new writes none, so we propose the project's name.
-      releaseName: (appsPath && /releases:\s*\[\s*(\w+):/.exec(mixExs)?.[1]) || rootApp.otpApp,
+      // The first release in mix.exs (`releases: [name: ...]` or `defp releases do [name: ...]`) is what
+      // `mix release` builds; without one it is the app's name (an umbrella has none: we propose the project's).
+      releaseName: (/releases:\s*\[\s*(\w+):/.exec(mixExs) ?? /defp?\s+releases\s+do\s*\[\s*(\w+):/.exec(mixExs))?.[1] || rootApp.otpApp,
       releaseDefined: appsPath ? releasesEntry : true,
       web,
       ecto,
@@ -210,6 +224,7 @@ class ProjectDetector {
       configFiles,
       configuredHost: detectConfiguredHost(config),
       existing: this.detectExistingFiles(sourceFiles),
+      compileTimeEnv: detectCompileTimeEnv(config),
     };
   }
 
@@ -265,7 +280,8 @@ class ProjectDetector {
       || (!webModuleSource && !!phoenixVersion && compareVersions(phoenixVersion, '1.7.0') >= 0)
       ? 'phoenix-1.7'
       : 'phoenix-1.6';
-    return { app, module, moduleFile, routerModule, routerFile, endpointModule, endpointFile, controllersDir, controllerStyle };
+    const controllerHelper = !webModuleSource || /\bdef\s+controller\b/.test(webModuleSource);
+    return { app, module, moduleFile, routerModule, routerFile, endpointModule, endpointFile, controllersDir, controllerStyle, controllerHelper };
   }
 
   private detectEcto(apps: MixApp[], config: { file: string; content: string }[], sourceFiles: string[]): EctoFacts | undefined {
@@ -316,6 +332,7 @@ class ProjectDetector {
       tailwind: webApp.deps.includes('tailwind'),
       npm: this.files.exists(posix.join(dir, 'package.json')),
       npmLockfile: lockfile,
+      npmScripts: npmScripts(this.files.read(posix.join(dir, 'package.json'))),
       aliases: {
         setup: hasAlias(mixExs, 'assets.setup'),
         build: hasAlias(mixExs, 'assets.build'),
@@ -384,6 +401,8 @@ class ProjectDetector {
       rel: this.files.isDirectory('rel') ? 'rel' : undefined,
       serverScript: ifExists('rel/overlays/bin/server'),
       migrateScript: ifExists('rel/overlays/bin/migrate'),
+      serverScriptSetsPhxServer: /PHX_SERVER=\S+[^\n]*\sstart\b/.test(this.files.read('rel/overlays/bin/server') ?? '') || undefined,
+      migrateScriptEval: /\seval\s+["']?([A-Z][\w.]*\.\w+(?:\(\))?)/.exec(this.files.read('rel/overlays/bin/migrate') ?? '')?.[1],
       releaseModule: this.findReleaseModule(sourceFiles),
     };
   }
@@ -473,6 +492,26 @@ function detectForceSsl(config: { file: string; content: string }[]): ForceSslFa
     return { enabled: true, rewritesForwardedProto: /rewrite_on:\s*\[[^\]]*:x_forwarded_proto/.test(value), file };
   }
   return { enabled: false, rewritesForwardedProto: false };
+}
+
+const RUNTIME_ONLY_CONFIG = /(?:^|\/)(?:runtime|releases|dev|test)\.exs$/;
+
+function detectCompileTimeEnv(config: { file: string; content: string }[]): { file: string; variable: string }[] {
+  return config
+    .filter(({ file }) => !RUNTIME_ONLY_CONFIG.test(file))
+    .flatMap(({ file, content }) =>
+      [...new Set([...content.replace(/#.*$/gm, '').matchAll(/System\.(?:get_env|fetch_env!?)\(\s*"([^"]+)"/g)].map(m => m[1]))].map(variable => ({ file, variable })),
+    );
+}
+
+function npmScripts(packageJson: string | undefined): string[] {
+  if (packageJson === undefined) return [];
+  try {
+    const scripts = (JSON.parse(packageJson) as { scripts?: Record<string, unknown> }).scripts;
+    return scripts && typeof scripts === 'object' ? Object.keys(scripts) : [];
+  } catch {
+    return [];
+  }
 }
 
 function detectConfiguredHost(config: { file: string; content: string }[]): string | undefined {

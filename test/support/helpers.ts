@@ -1,5 +1,6 @@
+import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import helpers, { type RunResult } from 'yeoman-test';
@@ -22,6 +23,60 @@ export function runPiece(piece: string, fixtureName: string, options: Record<str
     .run(generatorPath(piece))
     .inTmpDir(dir => cpSync(fixture(fixtureName), dir, { recursive: true }))
     .withOptions({ yes: true, ...options } as never);
+}
+
+/**
+ * Runs pieces one after the other on one copy of a fixture, in the main generator's order
+ * (`runtime` before `logger`, ...). Returns the last result; `result.cwd` is the project.
+ */
+export async function runPieces(pieces: string[], fixtureName: string, options: Record<string, unknown> = {}): Promise<RunResult> {
+  let result: RunResult = await runPiece(pieces[0], fixtureName, options);
+  for (const piece of pieces.slice(1)) result = await rerunPiece(result, piece, options);
+  return result;
+}
+
+/**
+ * Runs a piece that must refuse: a UserError matching `message` that says nothing was
+ * written, and the project copy byte-identical afterwards.
+ */
+export async function assertRefused(
+  piece: string,
+  fixtureName: string,
+  options: Record<string, unknown>,
+  message: RegExp,
+  /** Files added to the copy first (e.g. a broken app.json). */
+  seed: Record<string, string> = {},
+): Promise<void> {
+  let dir = '';
+  let before: Record<string, string> = {};
+  const run = helpers
+    .run(generatorPath(piece))
+    .inTmpDir(tmp => {
+      dir = tmp;
+      cpSync(fixture(fixtureName), tmp, { recursive: true });
+      for (const [file, content] of Object.entries(seed)) writeFileSync(join(tmp, file), content);
+      before = snapshotDir(tmp);
+    })
+    .withOptions({ yes: true, ...options } as never);
+  await assert.rejects(run, (error: Error) => {
+    assert.equal(error.name, 'UserError', error.stack);
+    assert.match(error.message, message);
+    assert.match(error.message, /Nothing was written/);
+    return true;
+  });
+  assert.deepEqual(snapshotDir(dir), before);
+}
+
+/** Runs a piece again in the directory of an earlier run (a second run, or the next piece). */
+export function rerunPiece(previous: RunResult, piece: string, options: Record<string, unknown> = {}) {
+  return previous.create(generatorPath(piece)).withOptions({ yes: true, ...options } as never);
+}
+
+/** Every file under `dir` with its mode and content (fixtures are text), to compare two runs. */
+export function snapshotDir(dir: string): Record<string, string> {
+  return Object.fromEntries(
+    listFiles(dir).map(file => [file, `${(statSync(join(dir, file)).mode & 0o777).toString(8)}\n${readFileSync(join(dir, file), 'utf8')}`]),
+  );
 }
 
 export type { RunResult };
@@ -70,10 +125,13 @@ export function readElixirConfig(file: string, env: Record<string, string>): Con
   return { config: JSON.parse(line) };
 }
 
-/** shellcheck findings for the given scripts (empty when clean). */
-export function shellcheckProblems(files: string[]): string {
+/**
+ * shellcheck findings for the given scripts (empty when clean). Buildpack configs are bash
+ * files whose variables are read by the buildpack that sources them (exclude SC2034 there).
+ */
+export function shellcheckProblems(files: string[], shell: 'sh' | 'bash' = 'sh', exclude: string[] = []): string {
   requireTool('shellcheck');
-  const result = spawnSync('shellcheck', ['--shell=sh', ...files], { encoding: 'utf8' });
+  const result = spawnSync('shellcheck', [`--shell=${shell}`, ...(exclude.length ? [`--exclude=${exclude.join(',')}`] : []), ...files], { encoding: 'utf8' });
   return result.status === 0 ? '' : result.stdout + result.stderr;
 }
 

@@ -1,0 +1,23 @@
+/**
+ * `phoenix-dokku logger`: production logs at :info (config/prod.exs: a `level: :debug` becomes
+ * `:info`, a missing level is added), and LOG_LEVEL read at boot in config/runtime.exs so the
+ * level can change on Dokku without a rebuild.
+ */
+import type { AnswerName } from '../support/answers.js';
+import { injectLogLevelOverride, injectProdLogLevel, logLevelBlock, PROD_LOG_LEVEL } from '../support/elixir-patches.js';
+import { PieceGenerator } from '../support/piece.js';
+
+export default class LoggerGenerator extends PieceGenerator {
+  static override piece = 'logger';
+  static override needs: readonly AnswerName[] = ['appName'];
+
+  writing(): void {
+    const appName = this.answers.appName!;
+    this.patchFile('config/prod.exs', injectProdLogLevel, `Create it with:\n\nimport Config\n\n${PROD_LOG_LEVEL}`);
+    this.patchFile(
+      'config/runtime.exs',
+      content => injectLogLevelOverride(content, appName),
+      `Run \`phoenix-dokku runtime\` first, or create it with \`import Config\` and:\n\n${logLevelBlock(appName)}`,
+    );
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * `phoenix-dokku runtime`: config/runtime.exs that reads every secret, host and URL at boot
+ * and fails naming the missing variable and the Dokku command that sets it.
+ *
+ * No runtime.exs yet (Phoenix ≤ 1.5): the whole file is rendered. An existing one keeps
+ * every line: the Dokku commands are added to phx.new's `raise` messages, and whatever is
+ * still missing is appended in one block marked `# phoenix-dokku:`; what cannot be added
+ * safely (the file configures the same thing another way) becomes a manual step.
+ */
+import type { AnswerName } from '../support/answers.js';
+import {
+  injectRuntimeConfig,
+  planRuntimeAdditions,
+  runtimeContextFor,
+  runtimeTemplateData,
+} from '../support/elixir-patches.js';
+import { PieceGenerator } from '../support/piece.js';
+
+const RUNTIME_EXS = 'config/runtime.exs';
+
+export default class RuntimeGenerator extends PieceGenerator {
+  static override piece = 'runtime';
+  static override needs: readonly AnswerName[] = ['appName'];
+
+  writing(): void {
+    const context = runtimeContextFor(this.project, this.answers.appName!, this.answers.host);
+    const { existing } = this.project;
+    if (!existing.runtimeConfig) {
+      this.renderFiles([{ template: 'runtime.exs.ejs', destination: RUNTIME_EXS }], runtimeTemplateData(context));
+    } else {
+      let manual: string[] = [];
+      this.patchFile(
+        RUNTIME_EXS,
+        content => {
+          manual = planRuntimeAdditions(content, context, RUNTIME_EXS).manual;
+          return injectRuntimeConfig(content, context);
+        },
+        'Nothing to add by hand.',
+      );
+      for (const step of manual) this.note('manual', step);
+    }
+    this.explainLegacyConfig();
+  }
+
+  /** Phoenix ≤ 1.5 read secrets in files that still do something once runtime.exs exists. */
+  private explainLegacyConfig(): void {
+    const { prodSecretConfig, releasesConfig } = this.project.existing;
+    if (prodSecretConfig) {
+      this.note(
+        'manual',
+        `${prodSecretConfig} still runs when the release is BUILT if config/prod.exs imports it (import_config "prod.secret.exs"): ` +
+          'the build then needs DATABASE_URL and SECRET_KEY_BASE (it raises without them) and bakes their values into the release. ' +
+          `${RUNTIME_EXS} now reads both at boot: remove that import_config line from config/prod.exs, then delete ${prodSecretConfig}.`,
+      );
+    }
+    if (releasesConfig) {
+      this.note(
+        'warning',
+        `${releasesConfig} is ignored by mix release now that ${RUNTIME_EXS} exists (runtime.exs wins). ` +
+          `Move anything only ${releasesConfig} sets into ${RUNTIME_EXS}, then delete it.`,
+      );
+    }
+  }
+}
