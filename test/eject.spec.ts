@@ -33,7 +33,7 @@ describe('template overrides and eject', function () {
     assert.deepEqual(readdirSync(join(dir, OVERRIDES)), ['health']);
     const bad = runCli(dir, ['eject', 'helth']);
     assert.equal(bad.status, 1);
-    assert.match(bad.stderr, /Unknown piece "helth" for eject\. Choose one of: runtime, logger, release, health/);
+    assert.match(bad.stderr, /Unknown piece "helth" for eject\. Choose one of: runtime, release, health/);
   });
 
   it('an edited override is what the piece renders, and the summary says so', () => {

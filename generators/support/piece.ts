@@ -85,6 +85,18 @@ export abstract class PieceGenerator extends Generator<PieceConfig, PieceOptions
     return Boolean(this.options.composed);
   }
 
+  /**
+   * Questions can be asked: no --yes, and a terminal to ask in. Without a terminal (CI, a pipe)
+   * a prompt could only fail, so the run behaves as with --yes.
+   */
+  get interactive(): boolean {
+    if (this.options.yes) return false;
+    // The CLI's terminal adapter reads process.stdin; test adapters have no stdin and answer themselves.
+    const adapter = this.env.adapter as { actualAdapter?: { stdin?: { isTTY?: boolean } } };
+    const stdin = adapter.actualAdapter?.stdin;
+    return stdin === undefined || Boolean(stdin.isTTY);
+  }
+
   /** A flag's value as given on the command line or by a caller (either spelling). */
   flag(name: string): string | undefined {
     const value = this.options[name] ?? this.options[camelCase(name)];
@@ -126,11 +138,11 @@ export abstract class PieceGenerator extends Generator<PieceConfig, PieceOptions
       } else {
         const derived = spec.derive(this.project, answers);
         if (derived) this.report.derived[spec.name] = derived;
-        if (this.options.yes || !spec.prompted) {
+        if (!this.interactive || !spec.prompted) {
           if (!derived) {
             if (spec.optional) continue;
             throw new UserError(
-              `${spec.message} is needed and could not be detected from the project, and --yes was given so nothing can be asked. ` +
+              `${spec.message} is needed and could not be detected from the project, and nothing can be asked (--yes, or no terminal). ` +
                 `Pass --${spec.flag}: ${spec.description}. Nothing was written.`,
             );
           }
@@ -172,7 +184,9 @@ export abstract class PieceGenerator extends Generator<PieceConfig, PieceOptions
   }
 
   /** Renders this piece's files; the user's overrides in priv/templates/phoenix-dokku win. */
-  protected renderFiles(files: FileSpec[], data: Record<string, unknown>): void {
+  protected renderFiles(files: FileSpec[], pieceData: Record<string, unknown>): void {
+    // Every template can also reach the detected project and the answers (documented in the README).
+    const data = { project: this.project, answers: this.answers, ...pieceData };
     for (const file of files) {
       if (file.when === false) continue;
       const source = templateFor(this.project.root, this.pieceName, file.template);
@@ -274,7 +288,7 @@ export abstract class PieceGenerator extends Generator<PieceConfig, PieceOptions
         conflicting.push(file.relativePath);
       }
     }
-    if (conflicting.length && !this.options.force && (this.options.yes || !process.stdin.isTTY)) {
+    if (conflicting.length && !this.options.force && !this.interactive) {
       throw new UserError(
         `These files exist with content phoenix-dokku would replace (yours, or edited since it generated them):\n${conflicting.map(f => `  ${f}`).join('\n')}\n` +
           'Nothing was written. Run without --yes in a terminal to review each diff, with --dry-run to print the diffs, ' +
