@@ -10,6 +10,7 @@ import {
   knownBuilderTags,
 } from './data/docker-images.js';
 import { UserError } from './errors.js';
+import { compareVersions } from './versions.js';
 
 const BUILDER_REPOSITORY = 'docker.io/hexpm/elixir';
 const RUNNER_REPOSITORY = 'docker.io/debian';
@@ -83,10 +84,12 @@ export function resolveImages(request: ImageRequest): DockerImages {
   const tag: HexpmTag = exact ?? { elixir: request.elixir, otp: request.otp, codename: defaultDebianCodename, date: debianSnapshots[defaultDebianCodename] };
   const builder = hexpmReference(tag);
   if (!exact) {
+    const nearby = nearestKnownTag(request);
     warnings.push(
       `No hexpm/elixir image for Elixir ${request.elixir} / OTP ${request.otp} is in phoenix-dokku's image list (retrieved ${dockerImageDataRetrieved}), ` +
         `so the Dockerfile uses ${builder}, built from the newest ${tag.codename} snapshot known: unverified. ` +
-        `Check it exists (docker pull ${builder}) or pass --builder-image (and --runner-image) with a tag from https://hub.docker.com/r/hexpm/elixir/tags.`,
+        `Check it exists (docker pull ${builder}) or pass --builder-image (and --runner-image) with a tag from https://hub.docker.com/r/hexpm/elixir/tags` +
+        (nearby ? `; a known one close to your versions: --builder-image ${hexpmReference(nearby)} (then --elixir-version ${nearby.elixir} --erlang-version ${nearby.otp} keeps the answers in step).` : '.'),
     );
   }
   return finish(
@@ -110,6 +113,14 @@ function finish(images: Omit<DockerImages, 'codename' | 'runtimePackages'>, buil
     codename: codename ?? defaultDebianCodename,
     runtimePackages: ['libstdc++6', 'openssl', ncurses, 'locales', 'ca-certificates'],
   };
+}
+
+/** A known tag with the same Elixir and OTP major (newest OTP, then preferred codename, then date). */
+function nearestKnownTag(request: ImageRequest): HexpmTag | undefined {
+  const major = request.otp.split('.')[0];
+  return knownBuilderTags
+    .filter(tag => tag.elixir === request.elixir && tag.otp.split('.')[0] === major)
+    .sort((a, b) => compareVersions(b.otp, a.otp) || preference(a.codename) - preference(b.codename) || b.date.localeCompare(a.date))[0];
 }
 
 const preference = (codename: string) => {

@@ -4,7 +4,7 @@
  * which build strategy each belongs to.
  *
  * Order matters: `runtime` creates config/runtime.exs before `logger` patches it, and
- * `release` writes bin/migrate before `app-json` points Dokku at it.
+ * `release` writes bin/migrate before the dockerfile piece's Procfile points Dokku at it.
  */
 import type { Strategy } from './answers.js';
 
@@ -32,7 +32,7 @@ export const PIECES: readonly PieceEntry[] = [
   { name: 'health', summary: 'HealthController whose /health queries every repo (503 when it cannot), and its route', options: [], inApp: true },
   {
     name: 'dockerfile',
-    summary: 'Dockerfile (mix release image, assets before release) and .dockerignore',
+    summary: 'Dockerfile (mix release image, assets before release), .dockerignore, Procfile (web: bin/server, release: bin/migrate)',
     strategy: 'dockerfile',
     inApp: true,
     options: [
@@ -42,14 +42,14 @@ export const PIECES: readonly PieceEntry[] = [
   },
   {
     name: 'buildpacks',
-    summary: '.buildpacks, elixir_buildpack.config, phoenix_static_buildpack.config, Procfile',
+    summary: '.buildpacks, elixir_buildpack.config, phoenix_static_buildpack.config, Procfile (web: mix phx.server, release: mix ecto.migrate)',
     strategy: 'buildpack',
     inApp: true,
     options: [
       { name: 'elixir-buildpack', type: String, description: 'Elixir buildpack: gigalixir (supports heroku-24, default) or hashnuke (classic; needs the heroku-22 stack)' },
     ],
   },
-  { name: 'app-json', summary: 'app.json: migrations before traffic switches, Dokku health checks on /health', options: [], inApp: true },
+  { name: 'app-json', summary: "app.json: Dokku's startup check on /health before traffic switches (merged into an existing app.json)", options: [], inApp: true },
   { name: 'eject', summary: 'copy the built-in templates into priv/templates/phoenix-dokku/ to customise them', options: [], inApp: false },
 ];
 

@@ -1,0 +1,138 @@
+/**
+ * `phoenix-dokku dockerfile`: a multi-stage Dockerfile that builds a `mix release` (assets
+ * digested before the release), its .dockerignore, and the Procfile Dokku runs it with
+ * (`web: /app/bin/server`, `release: /app/bin/migrate` before traffic switches).
+ */
+import { posix } from 'node:path';
+import type { AnswerName } from '../support/answers.js';
+import { assetsBuild, type AssetsBuild } from '../support/dokku.js';
+import { resolveImages, type DockerImages } from '../support/images.js';
+import { bundledNpm } from '../support/versions.js';
+import { BuildPiece } from '../support/build-piece.js';
+
+const COMPILE_TIME_CONFIG = /^config\/(?!(?:runtime|releases|dev|test)\.exs$)[^/]+\.exs$/;
+
+export default class DockerfileGenerator extends BuildPiece {
+  static override piece = 'dockerfile';
+  static override needs: readonly AnswerName[] = ['appName', 'elixirVersion', 'erlangVersion', 'nodeVersion', 'npmVersion'];
+  protected override readonly strategy = 'dockerfile' as const;
+
+  private images!: DockerImages;
+
+  /** Image flags are validated before anything is written. */
+  configuring(): void {
+    this.images = resolveImages({
+      elixir: this.answers.elixirVersion!,
+      otp: this.answers.erlangVersion!,
+      builderOverride: this.flag('builder-image'),
+      runnerOverride: this.flag('runner-image'),
+    });
+  }
+
+  writing(): void {
+    const { build: assets, skipped } = assetsBuild(this.project);
+    this.renderFiles(
+      [
+        { template: 'Dockerfile.ejs', destination: 'Dockerfile' },
+        { template: 'dockerignore.ejs', destination: '.dockerignore' },
+      ],
+      this.templateData(assets),
+    );
+    this.writeProcfile();
+    for (const warning of this.images.warnings) this.note('warning', warning);
+    if (skipped) this.note('skipped', skipped);
+    this.explainBuild(assets);
+    this.warnAboutOtherBuilder();
+  }
+
+  private templateData(assets: AssetsBuild | undefined): Record<string, unknown> {
+    const { project, images } = this;
+    const umbrella = project.umbrella;
+    const nodeVersion = this.answers.nodeVersion;
+    const npmVersion = this.answers.npmVersion;
+    const npm = assets?.npm && project.assets;
+    return {
+      module: project.module,
+      appName: this.answers.appName,
+      imageArgs: imageArgs(images),
+      node: npm && nodeVersion
+        ? {
+            version: nodeVersion,
+            image: `docker.io/node:${nodeVersion}-slim`,
+            // The npm bundled with that Node is kept unless another one was asked for.
+            npm: npmVersion && npmVersion !== bundledNpm(nodeVersion) ? npmVersion : undefined,
+          }
+        : undefined,
+      appMixFiles: project.apps.map(app => ({ path: posix.join(app.dir, 'mix.exs'), dir: app.dir })),
+      compileConfig: project.configFiles.filter(file => COMPILE_TIME_CONFIG.test(file)),
+      npm: npm
+        ? {
+            dir: npm.dir,
+            files: [posix.join(npm.dir, 'package.json'), ...(npm.npmLockfile ? [npm.npmLockfile] : [])],
+            install: npm.npmLockfile ? 'ci' : 'install',
+          }
+        : undefined,
+      sources: umbrella ? [project.apps.length ? posix.dirname(project.apps[0].dir) : 'apps'] : ['priv', 'lib'],
+      assets: assets && {
+        appDir: assets.appDir,
+        setup: assets.setup,
+        commands: assets.commands,
+        compileFirst: assets.compileFirst,
+        copy: umbrella ? undefined : assets.dir,
+      },
+      releaseCommand: umbrella ? `mix release ${project.releaseName}` : 'mix release',
+      releaseName: project.releaseName,
+      runtimePackages: images.runtimePackages.join(' '),
+      outputs: assets?.outputs ?? [],
+    };
+  }
+
+  /** What the summary says about choices the user may not expect. */
+  private explainBuild(assets: AssetsBuild | undefined): void {
+    const { project } = this;
+    if (assets?.npm && !assets.npm.lockfile) {
+      this.note('warning', `${project.assets!.dir}/package.json has no package-lock.json, so the image runs npm install (not npm ci) and may get other package versions than yours. Commit a lock file (npm install creates it).`);
+    }
+    const variables = [...new Set(project.compileTimeEnv.map(read => read.variable))];
+    if (variables.length) {
+      const files = [...new Set(project.compileTimeEnv.map(read => read.file))];
+      this.note(
+        'warning',
+        `${files.join(', ')} read${files.length === 1 ? 's' : ''} ${variables.join(', ')} while compiling. A Docker build does not see Dokku's config vars, ` +
+          'so the release is compiled without them (or the build fails where the config raises). Read them in config/runtime.exs instead.',
+      );
+    }
+    // Run alone, the pieces that write what the image copies and runs may not have run yet.
+    const missing = [
+      !project.existing.runtimeConfig && 'config/runtime.exs (phoenix-dokku runtime)',
+      !project.existing.serverScript && 'rel/overlays/bin/server (phoenix-dokku release)',
+      project.ecto && !project.existing.migrateScript && 'rel/overlays/bin/migrate (phoenix-dokku release)',
+    ].filter(Boolean);
+    if (!this.composed && missing.length) {
+      this.note('manual', `The image copies or runs files the project does not have yet: ${missing.join(', ')}. Run those pieces, or phoenix-dokku for everything.`);
+    }
+    if (!project.locked.phoenix) {
+      this.note('warning', 'mix.lock is missing or does not lock phoenix; the image copies mix.lock. Run mix deps.get and commit mix.lock.');
+    }
+  }
+}
+
+/** ARG lines before the first FROM: composed from versions like phx.gen.release, or the images given. */
+function imageArgs(images: DockerImages): { name: string; value: string }[] {
+  if (!images.composed) {
+    return [
+      { name: 'BUILDER_IMAGE', value: images.builder },
+      { name: 'RUNNER_IMAGE', value: images.runner },
+    ];
+  }
+  const { elixir, otp, debian } = images.composed;
+  const builder = images.builder.replace(`${elixir}-erlang-${otp}-debian-${debian}`, '${ELIXIR_VERSION}-erlang-${OTP_VERSION}-debian-${DEBIAN_VERSION}');
+  const runner = images.runner.endsWith(`:${debian}`) ? images.runner.replace(`:${debian}`, ':${DEBIAN_VERSION}') : images.runner;
+  return [
+    { name: 'ELIXIR_VERSION', value: elixir },
+    { name: 'OTP_VERSION', value: otp },
+    { name: 'DEBIAN_VERSION', value: debian },
+    { name: 'BUILDER_IMAGE', value: builder },
+    { name: 'RUNNER_IMAGE', value: runner },
+  ];
+}

@@ -1,0 +1,262 @@
+/**
+ * What Dokku reads besides the build itself: the builder it selects, the buildpack URLs, the
+ * Procfile's process types and app.json. Shared by the dockerfile, buildpacks and app-json
+ * pieces and the next steps, so the commands printed match the files written.
+ */
+import { posix } from 'node:path';
+import type { Strategy } from './answers.js';
+import { UserError } from './errors.js';
+import { lineEndingOf, type Injection } from './patch.js';
+import { parseShellAssignments, type PhoenixProject } from './project.js';
+import { compareVersions } from './versions.js';
+
+/** `dokku builder:set <app> selected <builder>` per strategy. */
+export const BUILDERS: Readonly<Record<Strategy, string>> = { dockerfile: 'dockerfile', buildpack: 'herokuish' };
+
+export interface ElixirBuildpack {
+  name: string;
+  url: string;
+  description: string;
+  /** Herokuish stack it needs when Dokku's default (heroku-24 since Dokku 0.35) does not work. */
+  stack?: { image: string; comment: string; why: string };
+}
+
+export const ELIXIR_BUILDPACKS: readonly ElixirBuildpack[] = [
+  {
+    name: 'gigalixir',
+    url: 'https://github.com/gigalixir/gigalixir-buildpack-elixir',
+    description: 'gigalixir/gigalixir-buildpack-elixir (heroku-20/22/24 stacks; default)',
+  },
+  {
+    name: 'hashnuke',
+    url: 'https://github.com/HashNuke/heroku-buildpack-elixir',
+    description: 'HashNuke/heroku-buildpack-elixir (classic; no heroku-24 support)',
+    stack: {
+      image: 'gliderlabs/herokuish:latest-22',
+      comment: 'HashNuke/heroku-buildpack-elixir has no builds for heroku-24 (Dokku\'s default stack): use heroku-22',
+      why:
+        'HashNuke/heroku-buildpack-elixir has no Erlang builds for heroku-24, the stack Dokku uses by default since 0.35, ' +
+        'so the build fails at the version check there. heroku-22 images are frozen since herokuish 0.11 (no buildpack updates): ' +
+        'prefer --elixir-buildpack gigalixir, which works on heroku-24.',
+    },
+  },
+];
+
+/** Used only when assets need Node: it installs Node/npm and runs our compile script. */
+export const PHOENIX_STATIC_BUILDPACK = 'https://github.com/gigalixir/gigalixir-buildpack-phoenix-static';
+
+/** The `--elixir-buildpack` choice; unknown names are a UserError listing the choices. */
+export function elixirBuildpack(choice: string | undefined): ElixirBuildpack {
+  const wanted = (choice ?? ELIXIR_BUILDPACKS[0].name).trim().toLowerCase();
+  const found = ELIXIR_BUILDPACKS.find(buildpack => buildpack.name === wanted);
+  if (!found) {
+    throw new UserError(
+      `Unknown --elixir-buildpack "${choice}". Choose one of:\n` +
+        ELIXIR_BUILDPACKS.map(buildpack => `  ${buildpack.name}: ${buildpack.description}`).join('\n') +
+        '\nNothing was written.',
+    );
+  }
+  return found;
+}
+
+/** The Procfile's process types: how the app starts, and the migration Dokku runs before traffic switches. */
+export interface ProcessTypes {
+  web: string;
+  /** Procfile `release:` runs after the build, before new containers take traffic; a failure aborts the deploy. */
+  release?: string;
+}
+
+export function processTypes(project: PhoenixProject, strategy: Strategy): ProcessTypes {
+  // A release image has no mix: it starts and migrates through the rel/overlays scripts.
+  if (strategy === 'dockerfile') return { web: '/app/bin/server', release: project.ecto ? '/app/bin/migrate' : undefined };
+  return { web: 'mix phx.server', release: project.ecto ? 'mix ecto.migrate' : undefined };
+}
+
+/** A setting the user's file already has with another value; theirs is kept. */
+export interface Conflict {
+  name: string;
+  theirs: string;
+  ours: string;
+}
+
+export interface ProcfileMerge {
+  injection: Injection;
+  /** Process types the Procfile already defines differently; left as they are. */
+  conflicts: Conflict[];
+}
+
+const PROCESS_LINE = /^([A-Za-z0-9_-]+):[ \t]*(.*?)[ \t]*$/;
+
+/**
+ * Adds our process types to a Procfile (empty content = new file). Lines already there are
+ * never changed: a type defined differently is reported as a conflict.
+ */
+export function mergeProcfile(content: string, processes: ProcessTypes): ProcfileMerge {
+  const eol = lineEndingOf(content);
+  const defined = new Map<string, string>();
+  for (const line of content.split(/\r?\n/)) {
+    const match = PROCESS_LINE.exec(line);
+    if (match && !defined.has(match[1])) defined.set(match[1], match[2]);
+  }
+  const missing: string[] = [];
+  const conflicts: Conflict[] = [];
+  for (const [type, command] of Object.entries(processes) as [string, string | undefined][]) {
+    if (command === undefined) continue;
+    const theirs = defined.get(type);
+    if (theirs === undefined) missing.push(`${type}: ${command}`);
+    else if (theirs.replace(/\s+/g, ' ') !== command) conflicts.push({ name: type, theirs, ours: command });
+  }
+  if (!missing.length) return { injection: { kind: 'present' }, conflicts };
+  const body = content === '' || content.endsWith('\n') ? content : content + eol;
+  return { injection: { kind: 'injected', content: body + missing.map(line => line + eol).join('') }, conflicts };
+}
+
+const ASSIGNMENT = /^[ \t]*(?:export[ \t]+)?([A-Za-z_]\w*)=(.*)$/;
+
+/**
+ * Adds the `key=value` lines of `ours` (our rendered buildpack config) to the user's file, which
+ * bash `source`s. A key it lacks is appended with the comment lines above it in ours; a key in
+ * `update` (versions just answered) has its value replaced in place; any other key it sets
+ * differently is a conflict and keeps the user's value. Every other line stays as it is.
+ */
+export function mergeShellAssignments(
+  theirs: string,
+  ours: string,
+  update: readonly string[],
+): { injection: Injection; conflicts: Conflict[]; rewrites: boolean } {
+  const eol = lineEndingOf(theirs);
+  const lines = theirs.split(/\r?\n/);
+  const theirValues = parseShellAssignments(theirs);
+  const appended: string[] = [];
+  const conflicts: Conflict[] = [];
+  let changed = false;
+  let comments: string[] = [];
+  for (const line of ours.split(/\r?\n/)) {
+    if (/^\s*#/.test(line)) {
+      comments.push(line);
+      continue;
+    }
+    const match = ASSIGNMENT.exec(line);
+    const above = comments;
+    comments = [];
+    if (!match) continue;
+    const [, key, raw] = match;
+    const ourValue = parseShellAssignments(line)[key];
+    const theirValue = theirValues[key];
+    if (theirValue === undefined) {
+      appended.push('', ...above.filter(comment => !/^#\s*shellcheck\s/.test(comment)), line);
+    } else if (theirValue !== ourValue) {
+      if (update.includes(key)) {
+        const index = lines.findIndex(l => ASSIGNMENT.exec(l)?.[1] === key);
+        lines[index] = lines[index].replace(/=.*$/, `=${raw}`);
+        changed = true;
+      } else {
+        conflicts.push({ name: key, theirs: theirValue, ours: ourValue });
+      }
+    }
+  }
+  if (!changed && !appended.length) return { injection: { kind: 'present' }, conflicts, rewrites: false };
+  let content = lines.join(eol);
+  if (appended.length) content = content.replace(/\s*$/, '') + eol + appended.join(eol) + eol;
+  return { injection: { kind: 'injected', content }, conflicts, rewrites: changed };
+}
+
+export interface JsonConflict {
+  /** Dotted path of the key, e.g. `healthchecks.web`. */
+  path: string;
+  theirs: unknown;
+  ours: unknown;
+}
+
+export interface JsonMerge {
+  value: unknown;
+  /** Paths of keys we added. */
+  added: string[];
+  conflicts: JsonConflict[];
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Merges `ours` into `theirs` key by key: every key of theirs stays as it is (order too);
+ * ours are added only where absent. Arrays and scalars are values: a different one is a conflict.
+ */
+export function mergeAbsentKeys(theirs: unknown, ours: unknown, path = ''): JsonMerge {
+  if (theirs === undefined) return { value: ours, added: [path], conflicts: [] };
+  if (isPlainObject(theirs) && isPlainObject(ours)) {
+    const value: Record<string, unknown> = { ...theirs };
+    const added: string[] = [];
+    const conflicts: JsonConflict[] = [];
+    for (const [key, ourValue] of Object.entries(ours)) {
+      const merged = mergeAbsentKeys(theirs[key], ourValue, path ? `${path}.${key}` : key);
+      value[key] = merged.value;
+      added.push(...merged.added);
+      conflicts.push(...merged.conflicts);
+    }
+    return { value, added, conflicts };
+  }
+  if (JSON.stringify(theirs) === JSON.stringify(ours)) return { value: theirs, added: [], conflicts: [] };
+  return { value: theirs, added: [], conflicts: [{ path, theirs, ours }] };
+}
+
+/** The route /health is served on (the health piece adds it); Dokku's startup check probes it. */
+export const HEALTH_PATH = '/health';
+
+/** How a deploy builds the assets, in the order the build runs. */
+export interface AssetsBuild {
+  /** Directory the mix commands run in: '' for a single app, the web app (`apps/x_web`) in an umbrella. */
+  appDir: string;
+  /** Assets directory relative to the project root. */
+  dir: string;
+  /** `mix assets.setup` exists (installs the esbuild/tailwind binaries, or runs npm ci). */
+  setup: boolean;
+  /** Commands that build and digest the assets, run in `appDir`. */
+  commands: string[];
+  /** Compile the app before building assets (Phoenix 1.8 / LiveView 1.1 colocated hooks are emitted by the compiler). */
+  compileFirst: boolean;
+  /** Built with npm: Node and the packages come first. `lockfile` makes `npm ci` possible. */
+  npm?: { lockfile?: string };
+  /** Files the build writes: stale copies must not shadow them (kept out of the Docker context). */
+  outputs: string[];
+}
+
+/** The assets build, or why there is none (for the summary). */
+export function assetsBuild(project: PhoenixProject): { build?: AssetsBuild; skipped?: string } {
+  const { assets } = project;
+  if (!assets) return { skipped: 'No assets/ directory: the build has no assets step.' };
+  const appDir = project.web.app.dir;
+  const fromApp = appDir ? assets.dir.slice(appDir.length + 1) : assets.dir;
+  let commands: string[];
+  if (assets.aliases.deploy) commands = ['mix assets.deploy'];
+  else if (assets.npm && assets.npmScripts.includes('deploy')) commands = [`npm run deploy --prefix ${fromApp}`, 'mix phx.digest'];
+  else {
+    return {
+      skipped:
+        `${assets.dir}/ exists, but ${appDir ? `${appDir}/` : ''}mix.exs has no "assets.deploy" alias${assets.npm ? ' and package.json no "deploy" script' : ''}, ` +
+        'so the build does not build assets: the app serves priv/static as committed, and pages stay unstyled unless the built files are in git. ' +
+        'Add an alias such as "assets.deploy": ["esbuild default --minify", "phx.digest"] to mix.exs and run phoenix-dokku again.',
+    };
+  }
+  const { phoenix, phoenixLiveView } = project.locked;
+  const compileFirst = !phoenix || compareVersions(phoenix, '1.8.0') >= 0 || (!!phoenixLiveView && compareVersions(phoenixLiveView, '1.1.0') >= 0);
+  const staticDir = posix.join(appDir, 'priv/static');
+  return {
+    build: {
+      appDir,
+      dir: assets.dir,
+      setup: assets.aliases.setup,
+      commands,
+      compileFirst,
+      npm: assets.npm ? { lockfile: assets.npmLockfile } : undefined,
+      outputs: [...(assets.aliases.deploy ? [`${staticDir}/assets`] : []), `${staticDir}/cache_manifest.json`],
+    },
+  };
+}
+
+/** Folds our app.json into the user's, key by key (see mergeAbsentKeys); both must be JSON objects. */
+export function mergeAppJson(theirs: string, ours: string): { injection: Injection; conflicts: JsonConflict[] } {
+  const merged = mergeAbsentKeys(JSON.parse(theirs), JSON.parse(ours));
+  if (!merged.added.length) return { injection: { kind: 'present' }, conflicts: merged.conflicts };
+  return { injection: { kind: 'injected', content: `${JSON.stringify(merged.value, null, 2)}\n` }, conflicts: merged.conflicts };
+}
