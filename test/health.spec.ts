@@ -166,6 +166,29 @@ describe('phoenix-dokku:health with a /health route of the project', () => {
     assert.equal(existsSync(join(dir, 'lib/shop_web/controllers/health_controller.ex')), false);
     assert.match(run.output, /already routes \/health \(get "\/health", StatusController, :index\)/);
   });
+
+  it('a /health under /api is /api/health: Dokku\'s GET /health still gets its route and controller', () => {
+    const apiDir = mkdtempSync(join(tmpdir(), 'pd-health-'));
+    try {
+      cpSync(fixture('phx-1.7-postgres'), apiDir, { recursive: true });
+      const routerFile = join(apiDir, 'lib/shop_web/router.ex');
+      const router = readFileSync(routerFile, 'utf8').replace(
+        '  # Other scopes may use custom stacks.\n  # scope "/api", ShopWeb do\n  #   pipe_through :api\n  # end\n',
+        '  scope "/api", ShopWeb do\n    pipe_through :api\n\n    get "/health", StatusController, :index\n  end\n',
+      );
+      assert.match(router, /scope "\/api", ShopWeb do\n {4}pipe_through :api\n\n {4}get "\/health"/, 'fixture edit applied');
+      writeFileSync(routerFile, router);
+      const run = runCli(apiDir, ['health', '--yes']);
+      assert.equal(run.status, 0, run.output);
+      const patched = readFileSync(routerFile, 'utf8');
+      assert.match(patched, /scope "\/", ShopWeb do\n {4}get "\/health", HealthController, :show\n {2}end\n/);
+      assert.ok(patched.includes('    get "/health", StatusController, :index\n'), 'the /api/health route is kept');
+      assert.ok(existsSync(join(apiDir, 'lib/shop_web/controllers/health_controller.ex')));
+      assert.doesNotMatch(run.output, /already routes \/health/);
+    } finally {
+      rmSync(apiDir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('phoenix-dokku:health when the web module has no `controller` helper', () => {

@@ -186,6 +186,12 @@ describe('config/prod.exs log level', () => {
     assertCrlf(patched);
   });
 
+  it('keeps a level the user computes (it is theirs to decide), adding no second one', () => {
+    const original = 'import Config\n\nconfig :logger, level: String.to_atom(System.get_env("BUILD_LOG_LEVEL", "info"))\n';
+    assert.deepEqual(injectProdLogLevel(original), { kind: 'present' });
+    assert.deepEqual(injectProdLogLevel('import Config\n\nconfig :logger,\n  level:\n    if(System.get_env("CI"), do: :warning, else: :info)\n'), { kind: 'present' });
+  });
+
   it('keeps a level other than debug (TeslaMate: :info)', () => {
     assert.deepEqual(injectProdLogLevel(read('custom-teslamate/config/prod.exs')), { kind: 'present' });
   });
@@ -248,6 +254,25 @@ describe('/health route', () => {
     const router = read(routers['1.7'][0]).replace('get "/", PageController, :home', 'get "/", PageController, :home\n    get "/health", StatusController, :index');
     assert.equal(existingHealthRoute(router), 'get "/health", StatusController, :index');
     assert.deepEqual(injectHealthRoute(router, 'ShopWeb'), { kind: 'present' });
+  });
+
+  it('a /health under another scope path (/api/health) is not /health: it still adds its own', () => {
+    const router = read(routers['1.7'][0]).replace(
+      '  pipeline :api do',
+      '  scope "/api", ShopWeb do\n    get "/health", Api.HealthController, :index\n  end\n\n  pipeline :api do',
+    );
+    assert.equal(existingHealthRoute(router), undefined);
+    const patched = injected(injectHealthRoute(router, 'ShopWeb'));
+    assert.match(patched, /scope "\/", ShopWeb do\n {4}get "\/health", HealthController, :show\n/);
+    assertLinesKept(router, patched);
+  });
+
+  it('finds /health however the scopes and the route split the path, and `match :get`', () => {
+    const inScope = (scope: string, route: string) => `defmodule ShopWeb.Router do\n  use ShopWeb, :router\n\n  ${scope} do\n    ${route}\n  end\nend\n`;
+    assert.equal(existingHealthRoute(inScope('scope "/health", ShopWeb', 'get "/", StatusController, :index')), 'get "/", StatusController, :index');
+    assert.equal(existingHealthRoute(inScope('scope path: "/"', 'match :get, "/health", StatusPlug, []')), 'match :get, "/health", StatusPlug, []');
+    assert.equal(existingHealthRoute(inScope('scope "/", ShopWeb', 'forward "/health/", StatusPlug')), 'forward "/health/", StatusPlug');
+    assert.equal(existingHealthRoute(inScope('scope "/status", ShopWeb', 'get "/health", StatusController, :index')), undefined);
   });
 
   it('goes above a top-level pipe_through, which would otherwise apply to it', () => {

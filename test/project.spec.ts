@@ -70,7 +70,7 @@ const expectations: Record<string, Expected> = {
     pinned: { erlang: '26.2.5', elixir: '1.16.3', source: /elixir_buildpack\.config/ }, controllerStyle: 'phoenix-1.7',
     existing: {
       elixirBuildpackConfig: 'elixir_buildpack.config',
-      releaseModule: { module: 'TeslaMate.ReleaseTasks', file: 'lib/teslamate/release_tasks.ex', migrate: true, rollback: true },
+      releaseModule: { module: 'TeslaMate.ReleaseTasks', file: 'lib/teslamate/release_tasks.ex', migrate: true, rollback: true, startsSsl: false },
     },
   },
   'phx-1.5-legacy': {
@@ -85,7 +85,7 @@ const expectations: Record<string, Expected> = {
     pinned: { erlang: '27.0.1', elixir: '1.17.2', source: /Dockerfile/ }, controllerStyle: 'phoenix-1.7',
     existing: {
       dockerfile: 'Dockerfile', dockerignore: '.dockerignore', serverScript: 'rel/overlays/bin/server', migrateScript: 'rel/overlays/bin/migrate',
-      releaseModule: { module: 'Relay.Release', file: 'lib/relay/release.ex', migrate: true, rollback: true },
+      releaseModule: { module: 'Relay.Release', file: 'lib/relay/release.ex', migrate: true, rollback: true, startsSsl: false },
     },
   },
 };

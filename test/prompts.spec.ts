@@ -15,8 +15,8 @@ describe('prompts', function () {
     const result = await helpers
       .run(generatorPath('app'))
       .inTmpDir(dir => cpSync(fixture('phx-1.7-npm-assets'), dir, { recursive: true }))
-      .withAnswers({ host: 'gallery.example.com' }, { autoAnswer: true });
-    // autoAnswer takes each question's default: the defaults are what detection found.
+      .withAnswers({ host: 'gallery.example.com' });
+    // Unanswered questions take their default: the defaults are what detection found.
     assert.deepEqual(asked(result), {
       appName: 'gallery',
       host: 'gallery.example.com',
@@ -35,7 +35,7 @@ describe('prompts', function () {
       .run(generatorPath('app'))
       .inTmpDir(dir => cpSync(fixture('phx-1.7-postgres'), dir, { recursive: true }))
       .withYoRcConfig('generator-phoenix-dokku', { appName: 'shop-prod', host: 'shop.example.com' })
-      .withAnswers({}, { autoAnswer: true });
+      .withAnswers({});
     assert.deepEqual(Object.keys(asked(result)).sort(), ['elixirVersion', 'erlangVersion', 'strategy']);
     assert.match(readFileSync(join(result.cwd, 'Procfile'), 'utf8'), /release: \/app\/bin\/migrate/);
   });
@@ -45,7 +45,7 @@ describe('prompts', function () {
       .run(generatorPath('dockerfile'))
       .inTmpDir(dir => cpSync(fixture('phx-1.7-postgres'), dir, { recursive: true }))
       .withOptions({ 'elixir-version': '1.18.1' } as never)
-      .withAnswers({}, { autoAnswer: true });
+      .withAnswers({});
     const names = Object.keys(asked(result));
     assert.ok(!names.includes('elixirVersion') && !names.includes('host') && !names.includes('strategy'), names.join(', '));
     assert.ok(names.includes('erlangVersion'));
@@ -60,7 +60,7 @@ describe('prompts', function () {
     const controller = join(run.cwd, 'lib/shop_web/controllers/health_controller.ex');
     appendFileSync(controller, '# my edit\n');
     const again = await run
-      .create(generatorPath('health'), { cwd: run.cwd }, { force: false })
+      .create(generatorPath('health'), { cwd: run.cwd }, { force: false } as never)
       .withAnswers({ action: 'skip' })
       .run();
     assert.ok(again.askedQuestions.some(question => question.name === 'action'), 'the conflict was asked about');

@@ -102,6 +102,12 @@ describe('phoenix-dokku:release with an existing migration module (TeslaMate.Rel
     assert.equal(run.status, 0, run.output);
     assert.match(run.output, /runs TeslaMate\.ReleaseTasks\.migrate from lib\/teslamate\/release_tasks\.ex, the project's own migration module/);
   });
+
+  it('warns that the existing module does not start :ssl, which eval needs for an SSL repo', () => {
+    const run = runCli(result.cwd, ['release', '--yes']);
+    assert.match(run.output, /TeslaMate\.ReleaseTasks does not start :ssl before connecting/);
+    assert.match(run.output, /Application\.ensure_all_started\(:ssl\)/);
+  });
 });
 
 describe('phoenix-dokku:release after mix phx.gen.release (phx-1.7-release)', () => {

@@ -44,6 +44,13 @@ export default class ReleaseGenerator extends PieceGenerator {
     }
     if (found) {
       this.note('info', `${MIGRATE} runs ${found.module}.migrate from ${found.file}, the project's own migration module (no second one written).`);
+      if (!found.startsSsl) {
+        this.note(
+          'warning',
+          `${found.module} does not start :ssl before connecting. \`bin/${releaseName} eval\` starts no applications, so with ssl: true on a repo ` +
+            `the migrations cannot connect. Add \`Application.ensure_all_started(:ssl)\` before loading the app in ${found.file} if your database uses SSL.`,
+        );
+      }
       if (!found.rollback) this.note('info', `${found.module} has no rollback/2; roll back from \`bin/${releaseName} remote\` with Ecto.Migrator.run/4 if you need to.`);
     }
     if (keepServer) this.note('info', `${SERVER} already sets PHX_SERVER and starts the release; kept as it is.`);

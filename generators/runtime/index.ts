@@ -21,6 +21,8 @@ const RUNTIME_EXS = 'config/runtime.exs';
 export default class RuntimeGenerator extends PieceGenerator {
   static override piece = 'runtime';
   static override needs: readonly AnswerName[] = ['appName'];
+  /** The domain, when known, fills in the PHX_HOST example of the boot-time error. */
+  static override uses: readonly AnswerName[] = ['host'];
 
   writing(): void {
     const context = runtimeContextFor(this.project, this.answers.appName!, this.answers.host);

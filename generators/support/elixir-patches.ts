@@ -400,9 +400,10 @@ export function injectProdLogLevel(content: string): Injection {
       inLogger = false;
     }
     if (!inLogger) continue;
-    const level = /\blevel:\s*:(\w+)/.exec(line);
+    const level = /\blevel:\s*/.exec(line);
     if (!level) continue;
-    if (level[1] !== 'debug') return { kind: 'present' };
+    // Any other level, or one the user computes, is theirs to keep.
+    if (!/^:debug\b/.test(line.slice(level.index + level[0].length))) return { kind: 'present' };
     lines[index] = lines[index].slice(0, level.index) + lines[index].slice(level.index).replace(':debug', ':info');
     return { kind: 'injected', content: lines.join('\n') };
   }
@@ -424,9 +425,35 @@ export function healthScope(webModule: string): string {
   ].join('\n');
 }
 
-/** A `/health` route the router already has (ours or the user's), as its line. */
+const ROUTE_PATH = /^[ \t]*(?:(?:get|forward|live)\s*\(?\s*|match\s*\(?\s*:[\w*]+\s*,\s*)"([^"]*)"/;
+const SCOPE_PATH = /^[ \t]*scope\s*\(?\s*(?:path:\s*)?"([^"]*)"/;
+const indentOf = (line: string) => line.length - line.trimStart().length;
+
+/**
+ * The path a route line answers: its own path under the paths of the scopes around it
+ * (a formatted router indents a scope's body deeper than the `scope` line).
+ */
+function routePath(lines: string[], index: number, own: string): string {
+  const parts = [own];
+  let depth = indentOf(lines[index]);
+  for (let at = index - 1; at >= 0 && depth > 0; at--) {
+    if (!lines[at].trim() || indentOf(lines[at]) >= depth) continue;
+    depth = indentOf(lines[at]);
+    const scope = SCOPE_PATH.exec(lines[at]);
+    if (scope) parts.unshift(scope[1]);
+  }
+  return ('/' + parts.join('/')).replace(/\/+/g, '/').replace(/(.)\/$/, '$1');
+}
+
+/** A route the router already has (ours or the user's) for `/health`, as its line; `/api/health` does not count. */
 export function existingHealthRoute(router: string): string | undefined {
-  return /^[ \t]*(?:get|match|forward|live)\s*\(?\s*"\/health\/?"[^\r\n]*/m.exec(codeOf(router))?.[0].trim();
+  const lines = codeOf(router).split('\n');
+  return lines
+    .find((line, index) => {
+      const route = ROUTE_PATH.exec(line);
+      return route !== null && routePath(lines, index, route[1]) === '/health';
+    })
+    ?.trim();
 }
 
 /**

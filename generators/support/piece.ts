@@ -44,6 +44,8 @@ export abstract class PieceGenerator extends Generator<PieceConfig, PieceOptions
   static piece = 'app';
   /** Answers this piece uses; their flags are registered as options. */
   static needs: readonly AnswerName[] = [];
+  /** Answers used when known (flag, saved, detected) but never asked or required. */
+  static uses: readonly AnswerName[] = [];
 
   declare project: PhoenixProject;
   answers: Partial<DokkuAnswers> = {};
@@ -58,7 +60,7 @@ export abstract class PieceGenerator extends Generator<PieceConfig, PieceOptions
       description: 'Never prompt: use flags, then saved answers (.yo-rc.json), then values detected from the project',
     });
     this.option('composed', { type: Boolean, hide: true, description: 'Run by the main generator' });
-    for (const spec of answerSpecs.filter(s => this.ctor.needs.includes(s.name))) {
+    for (const spec of answerSpecs.filter(s => this.ctor.needs.includes(s.name) || this.ctor.uses.includes(s.name))) {
       this.option(spec.flag, { type: String, description: spec.description });
     }
     for (const option of this.pieceOptions()) this.option(option.name, { type: option.type, description: option.description });
@@ -108,7 +110,7 @@ export abstract class PieceGenerator extends Generator<PieceConfig, PieceOptions
   }
 
   async prompting(): Promise<void> {
-    this.answers = await this.resolveAnswers(this.ctor.needs);
+    this.answers = await this.resolveAnswers(this.ctor.needs, this.ctor.uses);
   }
 
   /**
@@ -116,9 +118,9 @@ export abstract class PieceGenerator extends Generator<PieceConfig, PieceOptions
    * default is the detected value. Everything is validated before anything is saved, so
    * bad input writes nothing.
    */
-  protected async resolveAnswers(needs: readonly AnswerName[]): Promise<Partial<DokkuAnswers>> {
+  protected async resolveAnswers(needs: readonly AnswerName[], uses: readonly AnswerName[] = []): Promise<Partial<DokkuAnswers>> {
     const answers: Partial<DokkuAnswers> = { ...this.report.answers };
-    const specs = answerSpecs.filter(spec => needs.includes(spec.name) && spec.applies(this.project));
+    const specs = answerSpecs.filter(spec => (needs.includes(spec.name) || uses.includes(spec.name)) && spec.applies(this.project));
     const toSave: Partial<Record<AnswerName, string>> = {};
     for (const spec of specs) {
       if (answers[spec.name] !== undefined && this.report.answerSources[spec.name]) continue; // Resolved by the main generator.
@@ -138,9 +140,10 @@ export abstract class PieceGenerator extends Generator<PieceConfig, PieceOptions
       } else {
         const derived = spec.derive(this.project, answers);
         if (derived) this.report.derived[spec.name] = derived;
-        if (!this.interactive || !spec.prompted) {
+        const onlyIfKnown = !needs.includes(spec.name);
+        if (!this.interactive || !spec.prompted || onlyIfKnown) {
           if (!derived) {
-            if (spec.optional) continue;
+            if (spec.optional || onlyIfKnown) continue;
             throw new UserError(
               `${spec.message} is needed and could not be detected from the project, and nothing can be asked (--yes, or no terminal). ` +
                 `Pass --${spec.flag}: ${spec.description}. Nothing was written.`,

@@ -98,6 +98,8 @@ export interface ReleaseModuleFacts {
   /** Has `def migrate` (what bin/migrate calls). */
   migrate: boolean;
   rollback: boolean;
+  /** Starts :ssl before connecting (`eval` starts no applications; a repo with `ssl: true` needs it). */
+  startsSsl: boolean;
 }
 
 export interface ExistingFiles {
@@ -414,7 +416,13 @@ class ProjectDetector {
       if (!source.includes('Ecto.Migrator') || !/\bdef\s+migrate\b/.test(source)) continue;
       const module = /defmodule\s+([A-Z][\w.]*)\s+do/.exec(source)?.[1];
       if (!module) continue;
-      return { module, file, migrate: true, rollback: /\bdef\s+rollback\b/.test(source) };
+      return {
+        module,
+        file,
+        migrate: true,
+        rollback: /\bdef\s+rollback\b/.test(source),
+        startsSsl: /ensure_all_started\(\s*:ssl\s*\)/.test(source),
+      };
     }
     return undefined;
   }
