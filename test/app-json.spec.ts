@@ -89,6 +89,30 @@ describe('phoenix-dokku:app-json', function () {
       assert.deepEqual({ ...merged, healthchecks: undefined }, { ...theirs, healthchecks: undefined });
       assert.deepEqual(Object.keys(merged), [...Object.keys(theirs), 'healthchecks']);
       assert.equal(merged.healthchecks.web[0].path, '/health');
+      const content = read(result, 'app.json');
+      assert.equal(await format(content, { parser: 'json' }), content, 'a one-line app.json has no layout to keep: formatted');
+    });
+
+    it('keeps the user\'s layout: their lines as written, ours added in their indentation and line endings', async () => {
+      const lines = [
+        '{',
+        '    "name": "shop",',
+        '    "scripts": { "dokku": { "predeploy": "echo predeploy" } },',
+        '    "cron": [{ "command": "mix run priv/tasks/cleanup.exs", "schedule": "@daily" }]',
+        '}',
+      ];
+      for (const eol of ['\n', '\r\n']) {
+        const result = await runPiece('app-json', 'phx-1.7-postgres', { strategy: 'dockerfile' })
+          .withFiles({ 'app.json': lines.join(eol) + eol })
+          .commitFiles();
+        const merged = read(result, 'app.json');
+        const kept = lines.slice(0, -2).join(eol) + eol + lines.at(-2) + ',' + eol;
+        assert.ok(merged.startsWith(kept), merged);
+        assert.ok(merged.slice(kept.length).startsWith(`    "healthchecks": {${eol}        "web": [${eol}`), merged);
+        assert.ok(merged.endsWith(`${eol}}${eol}`));
+        assert.equal(merged.split(eol).length, merged.split('\n').length, 'one line ending throughout');
+        assert.equal(JSON.parse(merged).healthchecks.web[0].path, '/health');
+      }
     });
 
     it('keeps the user\'s own web health checks as they are', async () => {
@@ -147,6 +171,14 @@ describe('phoenix-dokku:app-json', function () {
         { path: 'nested.clash', theirs: 'theirs', ours: 'ours' },
       ]);
     });
+  });
+
+  it('without Ecto, the check does not claim to query a database', async () => {
+    const result = await runPiece('app-json', 'phx-1.7-no-ecto', { strategy: 'dockerfile' });
+    const [check] = JSON.parse(read(result, 'app.json')).healthchecks.web;
+    assert.doesNotMatch(check.description, /database/);
+    const withDb = await runPiece('app-json', 'phx-1.7-postgres', { strategy: 'dockerfile' });
+    assert.match(JSON.parse(read(withDb, 'app.json')).healthchecks.web[0].description, /queries the database/);
   });
 
   it('without Ecto, no migration step anywhere', async () => {

@@ -180,6 +180,38 @@ describe('phoenix-dokku:buildpacks', function () {
     assert.equal(read(result, '.buildpacks'), 'https://github.com/HashNuke/heroku-buildpack-elixir\n');
   });
 
+  it('--elixir-buildpack is kept in .yo-rc.json: a later run without it changes nothing', async () => {
+    const result = await runPiece('buildpacks', 'phx-1.7-postgres', { 'elixir-buildpack': 'hashnuke' });
+    const before = snapshotDir(result.cwd);
+    await rerunPiece(result, 'buildpacks');
+    assert.deepEqual(snapshotDir(result.cwd), before);
+    assert.equal(read(result, '.buildpacks'), 'https://github.com/HashNuke/heroku-buildpack-elixir\n');
+  });
+
+  it('switching strategy: the Procfile phoenix-dokku wrote for the other build is replaced, both ways', async () => {
+    let result: RunResult = await runPiece('dockerfile', 'phx-1.7-postgres');
+    result = await rerunPiece(result, 'buildpacks');
+    assert.equal(read(result, 'Procfile'), 'web: mix phx.server\nrelease: mix ecto.migrate\n');
+    result = await rerunPiece(result, 'dockerfile');
+    assert.equal(read(result, 'Procfile'), 'web: /app/bin/server\nrelease: /app/bin/migrate\n');
+  });
+
+  it('a Procfile with those commands that phoenix-dokku did not write is the user\'s: replaced only on --force', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pd-procfile-'));
+    try {
+      cpSync(fixture('phx-1.7-postgres'), dir, { recursive: true });
+      const theirs = 'web: /app/bin/server\nrelease: /app/bin/migrate\n';
+      writeFileSync(join(dir, 'Procfile'), theirs);
+      const run = runCli(dir, ['buildpacks', '--yes']);
+      assert.notEqual(run.status, 0, run.output);
+      assert.match(run.output, /These files exist .*\n\s+Procfile\n.*Nothing was written/s);
+      assert.equal(readFileSync(join(dir, 'Procfile'), 'utf8'), theirs);
+      assert.equal(existsSync(join(dir, '.buildpacks')), false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses an unknown --elixir-buildpack, listing the choices; nothing written', async () => {
     await assertRefused('buildpacks', 'phx-1.7-postgres', { 'elixir-buildpack': 'heroku' }, /Unknown --elixir-buildpack "heroku".*gigalixir.*hashnuke/s);
   });

@@ -104,6 +104,13 @@ describe('phoenix-dokku:dockerfile', function () {
         if (name === 'custom-teslamate') assert.ok(copied.includes('config/endpoint.exs'), 'config.exs imports endpoint.exs at compile time');
       });
 
+      it('copies the files mix.exs reads before Mix first loads it', () => {
+        const depsGet = indexOf(parsed.steps, 'RUN', /^mix deps\.get/);
+        const copies = parsed.steps.slice(0, depsGet).filter(step => step.keyword === 'COPY').map(step => step.args);
+        for (const file of project.mixReadFiles) assert.ok(copies.includes(`${file} ${file}`), file);
+        if (name === 'custom-teslamate') assert.deepEqual(project.mixReadFiles, ['VERSION'], 'mix.exs: File.read("VERSION")');
+      });
+
       it('digests assets before mix release, in the order the Phoenix version needs', () => {
         const { steps } = parsed;
         const release = indexOf(steps, 'RUN', /^mix release\b/);
@@ -187,6 +194,13 @@ describe('phoenix-dokku:dockerfile', function () {
     }
   });
 
+  it('a Dockerfile of the project that builds the answered versions keeps its Debian snapshot (phx-1.7-release)', async () => {
+    const result = await runPiece('dockerfile', 'phx-1.7-release');
+    const parsed = parseDockerfile(read(result, 'Dockerfile'));
+    assert.equal(parsed.expand(parsed.froms[0].image), 'docker.io/hexpm/elixir:1.17.2-erlang-27.0.1-debian-bullseye-20240722-slim');
+    assert.equal(parsed.expand(parsed.froms[1].image), 'docker.io/debian:bullseye-20240722-slim');
+  });
+
   describe('image flags', () => {
     it('--builder-image with a hexpm tag: used as is, the runner follows its snapshot', async () => {
       const builder = 'docker.io/hexpm/elixir:1.18.5-erlang-27.3.4.18-debian-bookworm-20261005-slim';
@@ -196,6 +210,17 @@ describe('phoenix-dokku:dockerfile', function () {
       assert.equal(parsed.expand(parsed.froms[1].image), 'docker.io/debian:bookworm-20261005-slim');
       const apt = parsed.steps.find(step => step.stage === 'final' && step.args.includes('apt-get install'))!;
       assert.match(apt.args, /\blibncurses5\b/);
+    });
+
+    it('the image flags are kept in .yo-rc.json: a later run without them changes nothing', async () => {
+      const builder = 'docker.io/hexpm/elixir:1.16.3-erlang-26.2.5.21-debian-bookworm-20260918-slim';
+      const runner = 'docker.io/debian:bookworm-20260918-slim';
+      const result = await runPiece('dockerfile', 'phx-1.7-postgres', { 'builder-image': builder, 'runner-image': runner });
+      const before = snapshotDir(result.cwd);
+      await rerunPiece(result, 'dockerfile');
+      assert.deepEqual(snapshotDir(result.cwd), before);
+      const parsed = parseDockerfile(read(result, 'Dockerfile'));
+      assert.deepEqual([parsed.expand(parsed.froms[0].image), parsed.expand(parsed.froms[1].image)], [builder, runner]);
     });
 
     for (const [what, options, message] of [
@@ -232,6 +257,23 @@ describe('phoenix-dokku:dockerfile', function () {
       assert.equal(images.warnings.length, 1);
       assert.match(images.warnings[0], /unverified.*--builder-image.*--runner-image/s);
       assert.match(images.warnings[0], /1\.16\.3-erlang-26\.2\.5\.21-debian-bookworm/);
+    });
+
+    it('warns when the runner is another Debian release than the builder: the release carries the builder\'s Erlang runtime', () => {
+      const images = resolveImages({ elixir: '1.20.4', otp: '29.1.1', runnerOverride: 'docker.io/debian:bookworm-20260918-slim' });
+      assert.equal(images.warnings.length, 1);
+      assert.match(images.warnings[0], /debian:bookworm-20260918-slim is Debian bookworm, but the builder .* is Debian trixie.*glibc.*--runner-image docker\.io\/debian:trixie-20260918-slim/s);
+      const overridden = resolveImages({ elixir: '1.20.4', otp: '29.1.1', builderOverride: 'hexpm/elixir:1.20.4-erlang-29.1.1-debian-bookworm-20260918-slim', runnerOverride: 'debian:trixie-20260918-slim' });
+      assert.match(overridden.warnings.join('\n'), /Debian trixie, but the builder .* is Debian bookworm.*--runner-image docker\.io\/debian:bookworm-20260918-slim/s);
+      assert.deepEqual(resolveImages({ elixir: '1.20.4', otp: '29.1.1', runnerOverride: 'docker.io/debian:trixie-20261005-slim' }).warnings, [], 'same release');
+    });
+
+    it('keeps the project\'s Debian snapshot for a pair not in the data, and says so', () => {
+      const images = resolveImages({ elixir: '1.17.2', otp: '27.0.1', projectDebian: 'bullseye-20240722-slim' });
+      assert.equal(images.builder, 'docker.io/hexpm/elixir:1.17.2-erlang-27.0.1-debian-bullseye-20240722-slim');
+      assert.ok(images.runtimePackages.includes('libncurses5'));
+      assert.match(images.warnings[0], /keeps the Debian snapshot your Dockerfile builds on \(DEBIAN_VERSION=bullseye-20240722-slim\)/);
+      assert.equal(resolveImages({ elixir: '1.20.4', otp: '29.1.1', projectDebian: 'bullseye-20240722-slim' }).builder, resolveImages({ elixir: '1.20.4', otp: '29.1.1' }).builder, 'a known tag wins');
     });
 
     it('warns when an overriding builder disagrees with the answers', () => {

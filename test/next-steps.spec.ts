@@ -78,6 +78,21 @@ describe('next steps', function () {
     }
   });
 
+  it('--elixir-buildpack hashnuke, saved by the first run: a run without the flag still prints the stack command', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pd-next-hashnuke-'));
+    try {
+      cpSync(fixture('phx-1.7-postgres'), dir, { recursive: true });
+      const first = runCli(dir, ['--yes', '--host', 'shop.example.com', '--strategy', 'buildpack', '--elixir-buildpack', 'hashnuke']);
+      assert.equal(first.status, 0, first.output);
+      const second = runCli(dir, ['--yes']);
+      assert.equal(second.status, 0, second.output);
+      assert.match(second.output, /dokku buildpacks:set-property shop stack gliderlabs\/herokuish:latest-22\n/);
+      assert.equal(readFileSync(join(dir, '.buildpacks'), 'utf8'), 'https://github.com/HashNuke/heroku-buildpack-elixir\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   describe('dokkuNextSteps', () => {
     const project = (name: string): PhoenixProject => readPhoenixProject(fixture(name));
     const steps = (name: string, strategy: 'dockerfile' | 'buildpack', extra: Partial<Parameters<typeof dokkuNextSteps>[0]> = {}) =>
@@ -124,6 +139,11 @@ describe('next steps', function () {
       assert.match(hashnuke, /# .*heroku-24.*\n\s+dokku buildpacks:set-property demo stack gliderlabs\/herokuish:latest-22\n/);
       assert.match(hashnuke, /builder:set demo selected herokuish/);
       assert.doesNotMatch(steps('phx-1.7-postgres', 'buildpack', { elixirBuildpack: ELIXIR_BUILDPACKS[0] }), /set-property/);
+    });
+
+    it('pushes the branch the project is on (Dokku deploys the branch pushed first), main when unknown', () => {
+      assert.match(steps('phx-1.7-postgres', 'dockerfile', { project: { ...project('phx-1.7-postgres'), gitBranch: 'master' } }), /\n\s+git push dokku master\n/);
+      assert.match(steps('phx-1.7-postgres', 'dockerfile', { project: { ...project('phx-1.7-postgres'), gitBranch: undefined } }), /\n\s+git push dokku main\n/);
     });
 
     it('generateSecretKeyBase: 64 Base64 characters, fresh every time', () => {

@@ -31,6 +31,8 @@ export default class AppJsonGenerator extends PieceGenerator {
 
   /** The user's app.json, parsed before anything is written. */
   private existingAppJson?: Json;
+  /** The user's app.json is laid out on several lines: a merge keeps that layout. */
+  private userLayout = false;
   private wrote = false;
 
   override async initializing(): Promise<void> {
@@ -49,6 +51,7 @@ export default class AppJsonGenerator extends PieceGenerator {
       throw new UserError(`${APP_JSON} must hold a JSON object ({ ... }), as Dokku expects. Fix it, or move it away, and run again. Nothing was written.`);
     }
     this.existingAppJson = parsed as Json;
+    this.userLayout = content.trim().includes('\n');
   }
 
   writing(): void {
@@ -65,9 +68,12 @@ export default class AppJsonGenerator extends PieceGenerator {
     this.reviewExistingScripts();
   }
 
-  /** Prettier only formats what this run wrote; an untouched app.json keeps its bytes. */
+  /**
+   * Prettier formats the app.json this run created. A merged one keeps the user's lines (prettier
+   * would re-wrap them; our keys were added in their indentation), unless it was all on one line.
+   */
   async transform(): Promise<void> {
-    if (!this.wrote) return;
+    if (!this.wrote || this.userLayout) return;
     const { format } = await import('prettier');
     const path = this.destinationPath(APP_JSON);
     this.fs.write(path, await format(this.fs.read(path)!, { filepath: path }));
@@ -92,7 +98,7 @@ export default class AppJsonGenerator extends PieceGenerator {
     }
     return {
       name: 'web health',
-      description: `GET ${HEALTH_PATH} must answer 2xx (it queries the database) before the new container takes traffic`,
+      description: `GET ${HEALTH_PATH} must answer 2xx${this.project.ecto ? ' (it queries the database)' : ''} before the new container takes traffic`,
       path: HEALTH_PATH,
       httpHeaders,
       ...STARTUP_CHECK,

@@ -3,7 +3,7 @@
  * runs each piece for the chosen strategy, and ends with one summary and the Dokku commands.
  */
 import { answerSpecs, type AnswerName } from '../support/answers.js';
-import { elixirBuildpack } from '../support/dokku.js';
+import { chosenElixirBuildpack, SAVED_ELIXIR_BUILDPACK } from '../support/dokku.js';
 import { dokkuNextSteps, generateSecretKeyBase } from '../support/next-steps.js';
 import { PieceGenerator, printDetected, printSummary, type PieceOptions } from '../support/piece.js';
 import { PIECES, type PieceOption } from '../support/pieces.js';
@@ -51,7 +51,8 @@ export default class AppGenerator extends PieceGenerator {
   protected nextSteps(): string | undefined {
     const { appName, host, strategy } = this.answers;
     if (!appName || !host || !strategy) return undefined;
-    const buildpack = strategy === 'buildpack' ? elixirBuildpack(this.flag('elixir-buildpack')) : undefined;
+    // The buildpacks piece saved the choice: a run without the flag still prints its stack command.
+    const buildpack = strategy === 'buildpack' ? chosenElixirBuildpack(this.flag('elixir-buildpack'), this.config.get(SAVED_ELIXIR_BUILDPACK)) : undefined;
     return dokkuNextSteps({ project: this.project, appName, host, strategy, elixirBuildpack: buildpack, secretKeyBase: generateSecretKeyBase() });
   }
 }

@@ -11,6 +11,7 @@ import {
   elixirBuildpack,
   mergeShellAssignments,
   PHOENIX_STATIC_BUILDPACK,
+  SAVED_ELIXIR_BUILDPACK,
   type AssetsBuild,
   type ElixirBuildpack,
 } from '../support/dokku.js';
@@ -29,9 +30,11 @@ export default class BuildpacksGenerator extends BuildPiece {
 
   private buildpack!: ElixirBuildpack;
 
-  /** The buildpack flag is validated before anything is written. */
+  /** The buildpack flag is validated before anything is written, and kept for later runs. */
   configuring(): void {
-    this.buildpack = elixirBuildpack(this.flag('elixir-buildpack'));
+    const choice = this.savedFlag('elixir-buildpack', SAVED_ELIXIR_BUILDPACK);
+    this.buildpack = elixirBuildpack(choice);
+    this.saveFlag('elixir-buildpack', SAVED_ELIXIR_BUILDPACK, this.buildpack.name);
   }
 
   writing(): void {

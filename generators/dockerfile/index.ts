@@ -10,6 +10,10 @@ import { resolveImages, type DockerImages } from '../support/images.js';
 import { bundledNpm } from '../support/versions.js';
 import { BuildPiece } from '../support/build-piece.js';
 
+/** .yo-rc.json keys of the image flags: a run without them keeps the images given once. */
+const SAVED_BUILDER_IMAGE = 'builderImage';
+const SAVED_RUNNER_IMAGE = 'runnerImage';
+
 const COMPILE_TIME_CONFIG = /^config\/(?!(?:runtime|releases|dev|test)\.exs$)[^/]+\.exs$/;
 
 export default class DockerfileGenerator extends BuildPiece {
@@ -19,14 +23,18 @@ export default class DockerfileGenerator extends BuildPiece {
 
   private images!: DockerImages;
 
-  /** Image flags are validated before anything is written. */
+  /** Image flags are validated before anything is written, and kept for later runs. */
   configuring(): void {
-    this.images = resolveImages({
-      elixir: this.answers.elixirVersion!,
-      otp: this.answers.erlangVersion!,
-      builderOverride: this.flag('builder-image'),
-      runnerOverride: this.flag('runner-image'),
-    });
+    const builderOverride = this.savedFlag('builder-image', SAVED_BUILDER_IMAGE);
+    const runnerOverride = this.savedFlag('runner-image', SAVED_RUNNER_IMAGE);
+    const elixir = this.answers.elixirVersion!;
+    const otp = this.answers.erlangVersion!;
+    // The project's Dockerfile already builds these versions on a Debian snapshot: keep it.
+    const args = this.project.existing.dockerfileArgs ?? {};
+    const projectDebian = args.ELIXIR_VERSION === elixir && args.OTP_VERSION === otp ? args.DEBIAN_VERSION : undefined;
+    this.images = resolveImages({ elixir, otp, builderOverride, runnerOverride, projectDebian });
+    this.saveFlag('builder-image', SAVED_BUILDER_IMAGE, builderOverride);
+    this.saveFlag('runner-image', SAVED_RUNNER_IMAGE, runnerOverride);
   }
 
   writing(): void {
@@ -64,6 +72,7 @@ export default class DockerfileGenerator extends BuildPiece {
           }
         : undefined,
       appMixFiles: project.apps.map(app => ({ path: posix.join(app.dir, 'mix.exs'), dir: app.dir })),
+      mixReadFiles: project.mixReadFiles,
       compileConfig: project.configFiles.filter(file => COMPILE_TIME_CONFIG.test(file)),
       npm: npm
         ? {

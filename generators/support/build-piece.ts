@@ -3,22 +3,37 @@
  * app with, and the warning when the other builder's files are still in the project.
  */
 import type { Strategy } from './answers.js';
-import { BUILDERS, mergeProcfile, processTypes, type Conflict } from './dokku.js';
+import { BUILDERS, mergeProcfile, processTypes, type Conflict, type ProcessTypes } from './dokku.js';
 import { PieceGenerator } from './piece.js';
 
 const PROCFILE = 'Procfile';
 
+const BUILD_NAMES: Readonly<Record<Strategy, string>> = { dockerfile: 'Dockerfile build', buildpack: 'buildpack build' };
+
+/** The Procfile we write when there is none. */
+function procfileFor(processes: ProcessTypes): string {
+  const created = mergeProcfile('', processes).injection;
+  return created.kind === 'injected' ? created.content : '';
+}
+
 export abstract class BuildPiece extends PieceGenerator {
   protected abstract readonly strategy: Strategy;
 
-  /** Adds `web:` and (with Ecto) `release:` to the Procfile; lines already there are kept. */
+  /**
+   * Adds `web:` and (with Ecto) `release:` to the Procfile; lines already there are kept. The
+   * Procfile written for the other strategy is replaced: its commands cannot run in this build.
+   */
   protected writeProcfile(): void {
     const processes = processTypes(this.project, this.strategy);
     const path = this.destinationPath(PROCFILE);
-    if (!this.fs.exists(path)) {
-      const created = mergeProcfile('', processes).injection;
-      if (created.kind === 'injected') this.fs.write(path, created.content);
+    const existing = this.fs.read(path, { defaults: null });
+    const otherStrategy: Strategy = this.strategy === 'dockerfile' ? 'buildpack' : 'dockerfile';
+    const otherProcfile = procfileFor(processTypes(this.project, otherStrategy));
+    if (existing === null || existing === otherProcfile) {
+      // Rendered, not patched: the conflict check replaces it without asking only if it is ours and unchanged.
+      this.fs.write(path, procfileFor(processes));
       this.report.files.push({ piece: this.pieceName, path: PROCFILE, action: 'render' });
+      if (existing !== null) this.note('info', `Procfile had the commands phoenix-dokku writes for the ${BUILD_NAMES[otherStrategy]}; they are replaced by those of the ${BUILD_NAMES[this.strategy]}.`);
       return;
     }
     const build = this.strategy === 'dockerfile' ? 'a Dockerfile release (no mix in the image)' : 'a buildpack deploy';
@@ -40,6 +55,24 @@ export abstract class BuildPiece extends PieceGenerator {
           : `Procfile runs "${name}: ${theirs}"; for ${build} it is "${name}: ${ours}". Change the line unless yours starts the app the same way.`,
       );
     }
+  }
+
+  /**
+   * A piece option that sticks, like the answers: given, it is saved in .yo-rc.json under `key`
+   * (call `saveFlag` once it is validated); omitted, the saved value is used, so a later run
+   * without the flag does not silently undo the choice.
+   */
+  protected savedFlag(flag: string, key: string): string | undefined {
+    const given = this.flag(flag);
+    if (given !== undefined) return given.trim();
+    const saved = this.config.get(key);
+    if (typeof saved !== 'string' || saved.trim() === '') return undefined;
+    this.note('info', `--${flag} ${saved}, saved in .yo-rc.json ("${key}") by an earlier run. Pass --${flag} to change it, or delete "${key}" to go back to the default.`);
+    return saved.trim();
+  }
+
+  protected saveFlag(flag: string, key: string, value: string | undefined): void {
+    if (this.flag(flag) !== undefined && value !== undefined) this.config.set(key, value);
   }
 
   /** Dokku picks herokuish whenever .buildpacks exists, even next to a Dockerfile. */

@@ -45,6 +45,14 @@ export const ELIXIR_BUILDPACKS: readonly ElixirBuildpack[] = [
 /** Used only when assets need Node: it installs Node/npm and runs our compile script. */
 export const PHOENIX_STATIC_BUILDPACK = 'https://github.com/gigalixir/gigalixir-buildpack-phoenix-static';
 
+/** The .yo-rc.json key that keeps `--elixir-buildpack` for later runs (and their next steps). */
+export const SAVED_ELIXIR_BUILDPACK = 'elixirBuildpack';
+
+/** The buildpack a run uses: the flag, else the choice saved by an earlier run, else the default. */
+export function chosenElixirBuildpack(flag: string | undefined, saved: unknown): ElixirBuildpack {
+  return elixirBuildpack(flag ?? (typeof saved === 'string' && saved.trim() !== '' ? saved : undefined));
+}
+
 /** The `--elixir-buildpack` choice; unknown names are a UserError listing the choices. */
 export function elixirBuildpack(choice: string | undefined): ElixirBuildpack {
   const wanted = (choice ?? ELIXIR_BUILDPACKS[0].name).trim().toLowerCase();
@@ -254,9 +262,29 @@ export function assetsBuild(project: PhoenixProject): { build?: AssetsBuild; ski
   };
 }
 
-/** Folds our app.json into the user's, key by key (see mergeAbsentKeys); both must be JSON objects. */
+/**
+ * Folds our app.json into the user's, key by key (see mergeAbsentKeys); both must be JSON objects.
+ * New top-level keys (the usual case) are inserted before the closing brace, so the user's text
+ * stays as written; a key added deeper re-serialises the whole object in the file's indentation.
+ */
 export function mergeAppJson(theirs: string, ours: string): { injection: Injection; conflicts: JsonConflict[] } {
   const merged = mergeAbsentKeys(JSON.parse(theirs), JSON.parse(ours));
   if (!merged.added.length) return { injection: { kind: 'present' }, conflicts: merged.conflicts };
-  return { injection: { kind: 'injected', content: `${JSON.stringify(merged.value, null, 2)}\n` }, conflicts: merged.conflicts };
+  const value = merged.value as Record<string, unknown>;
+  const content = merged.added.every(path => !path.includes('.'))
+    ? appendTopLevelKeys(theirs, merged.added.map(key => [key, value[key]]))
+    : JSON.stringify(value, null, jsonIndent(theirs)).split('\n').join(lineEndingOf(theirs)) + lineEndingOf(theirs);
+  return { injection: { kind: 'injected', content }, conflicts: merged.conflicts };
+}
+
+/** The indentation a JSON file uses (two spaces when it has none, e.g. on one line). */
+const jsonIndent = (text: string): string => /^([ \t]+)"/m.exec(text)?.[1] ?? '  ';
+
+function appendTopLevelKeys(theirs: string, entries: [string, unknown][]): string {
+  const eol = lineEndingOf(theirs);
+  const indent = jsonIndent(theirs);
+  const close = theirs.lastIndexOf('}');
+  const body = theirs.slice(0, close).trimEnd();
+  const members = entries.map(([key, value]) => `${indent}${JSON.stringify(key)}: ${JSON.stringify(value, null, indent).split('\n').join(eol + indent)}`);
+  return `${body}${body.endsWith('{') ? '' : ','}${eol}${members.join(`,${eol}`)}${eol}${theirs.slice(close)}`;
 }

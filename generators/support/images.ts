@@ -46,6 +46,11 @@ export interface ImageRequest {
   otp: string;
   builderOverride?: string;
   runnerOverride?: string;
+  /**
+   * DEBIAN_VERSION (`<codename>-<date>-slim`) of the project's Dockerfile, when its ELIXIR_VERSION
+   * and OTP_VERSION are the requested ones: the snapshot it already builds on.
+   */
+  projectDebian?: string;
 }
 
 interface HexpmTag {
@@ -81,9 +86,18 @@ export function resolveImages(request: ImageRequest): DockerImages {
   const exact = knownBuilderTags
     .filter(tag => tag.elixir === request.elixir && tag.otp === request.otp)
     .sort((a, b) => preference(a.codename) - preference(b.codename) || b.date.localeCompare(a.date))[0];
-  const tag: HexpmTag = exact ?? { elixir: request.elixir, otp: request.otp, codename: defaultDebianCodename, date: debianSnapshots[defaultDebianCodename] };
+  const kept = /^([a-z]+)-(\d{8})-slim$/.exec(request.projectDebian ?? '');
+  const tag: HexpmTag = exact
+    ?? (kept && { elixir: request.elixir, otp: request.otp, codename: kept[1], date: kept[2] })
+    ?? { elixir: request.elixir, otp: request.otp, codename: defaultDebianCodename, date: debianSnapshots[defaultDebianCodename] };
   const builder = hexpmReference(tag);
-  if (!exact) {
+  if (!exact && kept) {
+    warnings.push(
+      `No hexpm/elixir image for Elixir ${request.elixir} / OTP ${request.otp} is in phoenix-dokku's image list (retrieved ${dockerImageDataRetrieved}), ` +
+        `so the Dockerfile keeps the Debian snapshot your Dockerfile builds on (DEBIAN_VERSION=${request.projectDebian}): ${builder}. ` +
+        'If that image does not exist, pass --builder-image (and --runner-image) with a tag from https://hub.docker.com/r/hexpm/elixir/tags.',
+    );
+  } else if (!exact) {
     const nearby = nearestKnownTag(request);
     warnings.push(
       `No hexpm/elixir image for Elixir ${request.elixir} / OTP ${request.otp} is in phoenix-dokku's image list (retrieved ${dockerImageDataRetrieved}), ` +
@@ -99,7 +113,16 @@ export function resolveImages(request: ImageRequest): DockerImages {
 }
 
 function finish(images: Omit<DockerImages, 'codename' | 'runtimePackages'>, builderCodename: string | undefined): DockerImages {
-  const codename = codenameOf(images.runner) ?? builderCodename;
+  const runnerCodename = codenameOf(images.runner);
+  if (builderCodename && runnerCodename && runnerCodename !== builderCodename) {
+    // ERTS is copied into the release from the builder: it needs the builder's glibc and OpenSSL.
+    images.warnings.push(
+      `The runner image ${images.runner} is Debian ${runnerCodename}, but the builder ${images.builder} is Debian ${builderCodename}. ` +
+        `The release carries the builder's Erlang runtime, which needs the same glibc and OpenSSL: on another Debian release it may not start (e.g. "GLIBC_2.38 not found", crypto failing to load). ` +
+        `Use the runner of the builder's snapshot (--runner-image ${matchingRunner(images.builder, builderCodename)}), or a builder built on ${runnerCodename}.`,
+    );
+  }
+  const codename = runnerCodename ?? builderCodename;
   let ncurses = codename && NCURSES_PACKAGE[codename];
   if (!ncurses) {
     ncurses = NCURSES_PACKAGE[defaultDebianCodename];
@@ -113,6 +136,12 @@ function finish(images: Omit<DockerImages, 'codename' | 'runtimePackages'>, buil
     codename: codename ?? defaultDebianCodename,
     runtimePackages: ['libstdc++6', 'openssl', ncurses, 'locales', 'ca-certificates'],
   };
+}
+
+/** The Debian image a hexpm/elixir builder was built from (or a placeholder for its date). */
+function matchingRunner(builder: string, codename: string): string {
+  const tag = parseHexpmTag(builder);
+  return tag ? runnerFor(tag) : `${RUNNER_REPOSITORY}:${codename}-<date>-slim`;
 }
 
 /** A known tag with the same Elixir and OTP major (newest OTP, then preferred codename, then date). */

@@ -93,7 +93,8 @@ export function dokkuNextSteps(input: NextStepsInput): string {
     ...indentLines(server),
     '',
     'From this project:',
-    ...indentLines([`git remote add dokku dokku@${host}:${app}`, 'git push dokku main']),
+    // Dokku deploys the branch pushed first (its deploy-branch from then on).
+    ...indentLines([`git remote add dokku dokku@${host}:${app}`, `git push dokku ${project.gitBranch ?? 'main'}`]),
     `  # ${onPush.join(', ').replace(/, and/, ' and')}`,
     '',
     'After the first deploy (the app must answer on port 80):',

@@ -122,6 +122,8 @@ export interface ExistingFiles {
   /** What rel/overlays/bin/migrate runs with the release's `eval` (`Shop.Release.migrate`). */
   migrateScriptEval?: string;
   releaseModule?: ReleaseModuleFacts;
+  /** The Dockerfile's ARG defaults before its first FROM (`ELIXIR_VERSION`, `OTP_VERSION`, `DEBIAN_VERSION`, ...). */
+  dockerfileArgs?: Record<string, string>;
 }
 
 export interface PhoenixProject {
@@ -154,6 +156,13 @@ export interface PhoenixProject {
    * runtime.exs, releases.exs, dev.exs and test.exs): a Docker build does not see Dokku's config vars.
    */
   compileTimeEnv: { file: string; variable: string }[];
+  /**
+   * Project files a mix.exs reads when Mix loads it (`File.read!("VERSION")`), relative to the root:
+   * a build that copies only mix.exs fails or silently gets the fallback without them.
+   */
+  mixReadFiles: string[];
+  /** The checked-out branch (`.git/HEAD`), when the project is a git repository on a branch. */
+  gitBranch?: string;
 }
 
 const MIX_EXS = 'mix.exs';
@@ -227,6 +236,8 @@ class ProjectDetector {
       configuredHost: detectConfiguredHost(config),
       existing: this.detectExistingFiles(sourceFiles),
       compileTimeEnv: detectCompileTimeEnv(config),
+      mixReadFiles: [rootApp, ...apps].flatMap(app => this.mixReadFiles(app.dir)),
+      gitBranch: /^ref:\s*refs\/heads\/(\S+)\s*$/.exec(this.files.read('.git/HEAD') ?? '')?.[1],
     };
   }
 
@@ -243,6 +254,13 @@ class ProjectDetector {
       );
     }
     return { otpApp: otpApp ?? underscore(module.replace(/\.Umbrella$/, '')), module, dir, deps: depNames(mixExs) };
+  }
+
+  /** String literals on a `File.` line of `dir`/mix.exs that name an existing file of the project. */
+  private mixReadFiles(dir: string): string[] {
+    const lines = (this.files.read(posix.join(dir, MIX_EXS)) ?? '').split('\n').filter(line => /\bFile\.\w+[!?]?\(/.test(line) && !/^\s*#/.test(line));
+    const paths = lines.flatMap(line => [...line.matchAll(/"([^"#{}\\]+)"/g)].map(match => posix.normalize(posix.join(dir, match[1]))));
+    return [...new Set(paths)].filter(path => !path.startsWith('..') && !/(^|\/)mix\.(exs|lock)$/.test(path) && this.files.exists(path) && !this.files.isDirectory(path));
   }
 
   private readUmbrellaApps(appsPath: string): MixApp[] {
@@ -406,6 +424,7 @@ class ProjectDetector {
       serverScriptSetsPhxServer: /PHX_SERVER=\S+[^\n]*\sstart\b/.test(this.files.read('rel/overlays/bin/server') ?? '') || undefined,
       migrateScriptEval: /\seval\s+["']?([A-Z][\w.]*\.\w+(?:\(\))?)/.exec(this.files.read('rel/overlays/bin/migrate') ?? '')?.[1],
       releaseModule: this.findReleaseModule(sourceFiles),
+      dockerfileArgs: dockerfileArgs(this.files.read('Dockerfile')),
     };
   }
 
@@ -538,4 +557,11 @@ function underscore(name: string): string {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** ARG defaults before the first FROM (quotes removed); undefined without a Dockerfile. */
+function dockerfileArgs(dockerfile: string | undefined): Record<string, string> | undefined {
+  if (dockerfile === undefined) return undefined;
+  const head = dockerfile.split(/^[ \t]*FROM[ \t]/im)[0];
+  return Object.fromEntries([...head.matchAll(/^[ \t]*ARG[ \t]+(\w+)=("?)([^"\n]*?)\2[ \t]*$/gim)].map(match => [match[1], match[3]]));
 }
