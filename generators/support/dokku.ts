@@ -7,11 +7,26 @@ import { posix } from 'node:path';
 import type { Strategy } from './answers.js';
 import { UserError } from './errors.js';
 import { lineEndingOf, type Injection } from './patch.js';
-import { parseShellAssignments, type PhoenixProject } from './project.js';
+import { parseShellAssignments, type DatabaseAdapter, type PhoenixProject } from './project.js';
 import { compareVersions } from './versions.js';
 
 /** `dokku builder:set <app> selected <builder>` per strategy. */
 export const BUILDERS: Readonly<Record<Strategy, string>> = { dockerfile: 'dockerfile', buildpack: 'herokuish' };
+
+/**
+ * Names on the Dokku server that the next steps create and the boot-time hints in
+ * config/runtime.exs repeat: one definition, so the two always agree.
+ */
+export const DATABASE_PLUGINS: Partial<Record<DatabaseAdapter, { plugin: string; url: string; label: string }>> = {
+  postgres: { plugin: 'postgres', url: 'https://github.com/dokku/dokku-postgres.git', label: 'PostgreSQL' },
+  mysql: { plugin: 'mysql', url: 'https://github.com/dokku/dokku-mysql.git', label: 'MySQL' },
+};
+/** The database service linked to the app (`dokku postgres:create <app>-db`). */
+export const databaseService = (app: string) => `${app}-db`;
+/** Where SQLite's file lives: a host directory mounted into every container of the app. */
+export const SQLITE_MOUNT = '/data';
+export const sqliteHostDir = (app: string) => `/var/lib/dokku/data/storage/${app}`;
+export const sqliteDatabasePath = (app: string) => `${SQLITE_MOUNT}/${app}.db`;
 
 export interface ElixirBuildpack {
   name: string;

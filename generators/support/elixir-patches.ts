@@ -7,6 +7,7 @@
  * exact manual step instead.
  */
 import type { DatabaseAdapter, PhoenixProject } from './project.js';
+import { DATABASE_PLUGINS, SQLITE_MOUNT, databaseService, sqliteDatabasePath, sqliteHostDir } from './dokku.js';
 import { appendBlock, lineEndingOf, withLineEnding, type Injection } from './patch.js';
 
 /** First line of every block phoenix-dokku appends to config/runtime.exs. */
@@ -36,7 +37,6 @@ export interface RuntimeContext {
   adapter?: DatabaseAdapter;
 }
 
-const DOKKU_DB_PLUGIN: Partial<Record<DatabaseAdapter, string>> = { postgres: 'postgres', mysql: 'mysql' };
 
 /** `Shop.ReadRepo` → `READ_REPO`. */
 const envName = (module: string) =>
@@ -82,16 +82,16 @@ export function hostHelp(ctx: RuntimeContext): string[] {
 
 /** How to provide the primary repo's variable on Dokku (after the "is missing." line). */
 function databaseHints(ctx: RuntimeContext, variable: string): string[] {
-  const service = `${ctx.appName}-db`;
+  const service = databaseService(ctx.appName);
   if (ctx.adapter === 'sqlite') {
     return [
       // The directory's owner depends on the build strategy; phoenix-dokku's next steps create it.
       'On Dokku, keep the database file on persistent storage and point DATABASE_PATH at it:',
-      `    dokku storage:mount ${ctx.appName} /var/lib/dokku/data/storage/${ctx.appName}:/data`,
-      `    dokku config:set ${ctx.appName} ${variable}=/data/${ctx.appName}.db`,
+      `    dokku storage:mount ${ctx.appName} ${sqliteHostDir(ctx.appName)}:${SQLITE_MOUNT}`,
+      `    dokku config:set ${ctx.appName} ${variable}=${sqliteDatabasePath(ctx.appName)}`,
     ];
   }
-  const plugin = ctx.adapter && DOKKU_DB_PLUGIN[ctx.adapter];
+  const plugin = ctx.adapter && DATABASE_PLUGINS[ctx.adapter]?.plugin;
   if (!plugin) return ['Set it on Dokku:', `    dokku config:set ${ctx.appName} ${variable}=ecto://USER:PASS@HOST/DATABASE`];
   return [
     `On Dokku, create a database and link it to the app (linking sets ${variable}):`,
@@ -101,7 +101,7 @@ function databaseHints(ctx: RuntimeContext, variable: string): string[] {
 }
 
 export function databaseHelp(ctx: RuntimeContext, variable: string): string[] {
-  const example = ctx.adapter === 'sqlite' ? `For example: /data/${ctx.appName}.db` : 'For example: ecto://USER:PASS@HOST/DATABASE';
+  const example = ctx.adapter === 'sqlite' ? `For example: ${sqliteDatabasePath(ctx.appName)}` : 'For example: ecto://USER:PASS@HOST/DATABASE';
   return [`environment variable ${variable} is missing.`, ...databaseHints(ctx, variable), example];
 }
 
@@ -264,7 +264,7 @@ function planRepos(code: string, content: string, ctx: RuntimeContext, plan: Run
       }
     } else if (!reads(code, repo.variable)) {
       // Configured another way (separate user/host variables, ...): only the user knows which way is right.
-      const plugin = ctx.adapter && DOKKU_DB_PLUGIN[ctx.adapter];
+      const plugin = ctx.adapter && DATABASE_PLUGINS[ctx.adapter]?.plugin;
       const provider = sqlite ? 'should point at the database file on Dokku storage' : plugin ? `dokku ${plugin}:link sets` : 'Dokku passes in';
       plan.manual.push(
         `${file} configures ${repo.module} without reading ${repo.variable}, which ${provider}. ` +

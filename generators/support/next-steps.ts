@@ -4,8 +4,18 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Strategy } from './answers.js';
-import { BUILDERS, HEALTH_PATH, processTypes, type ElixirBuildpack } from './dokku.js';
-import type { DatabaseAdapter, PhoenixProject } from './project.js';
+import {
+  BUILDERS,
+  DATABASE_PLUGINS,
+  HEALTH_PATH,
+  SQLITE_MOUNT,
+  databaseService,
+  processTypes,
+  sqliteDatabasePath,
+  sqliteHostDir,
+  type ElixirBuildpack,
+} from './dokku.js';
+import type { PhoenixProject } from './project.js';
 
 export interface NextStepsInput {
   project: PhoenixProject;
@@ -23,14 +33,6 @@ export function generateSecretKeyBase(): string {
   return randomBytes(64).toString('base64').slice(0, 64);
 }
 
-const DATABASE_PLUGINS: Partial<Record<DatabaseAdapter, { plugin: string; url: string; label: string }>> = {
-  postgres: { plugin: 'postgres', url: 'https://github.com/dokku/dokku-postgres.git', label: 'PostgreSQL' },
-  mysql: { plugin: 'mysql', url: 'https://github.com/dokku/dokku-mysql.git', label: 'MySQL' },
-};
-
-/** Where SQLite's file lives: a host directory mounted into every container of the app. */
-const SQLITE_MOUNT = '/data';
-
 /** The user the Dockerfile's runner stage runs as (Debian's nobody). */
 const DOCKERFILE_UID = '65534:65534';
 
@@ -45,11 +47,11 @@ export function dokkuNextSteps(input: NextStepsInput): string {
     server.push(
       `# ${plugin.label}: the plugin once per server, then a database linked to the app (sets DATABASE_URL)`,
       `sudo dokku plugin:install ${plugin.url} ${plugin.plugin}`,
-      `dokku ${plugin.plugin}:create ${app}-db`,
-      `dokku ${plugin.plugin}:link ${app}-db ${app} --no-restart`,
+      `dokku ${plugin.plugin}:create ${databaseService(app)}`,
+      `dokku ${plugin.plugin}:link ${databaseService(app)} ${app} --no-restart`,
     );
   } else if (adapter === 'sqlite') {
-    const hostDir = `/var/lib/dokku/data/storage/${app}`;
+    const hostDir = sqliteHostDir(app);
     server.push(
       `# SQLite: the database file on persistent storage, mounted at ${SQLITE_MOUNT} in every container`,
       ...(strategy === 'dockerfile'
@@ -57,7 +59,7 @@ export function dokkuNextSteps(input: NextStepsInput): string {
         : [`dokku storage:ensure-directory ${app}`]),
       `dokku storage:mount ${app} ${hostDir}:${SQLITE_MOUNT}`,
     );
-    config.push(`DATABASE_PATH=${SQLITE_MOUNT}/${app}.db`);
+    config.push(`DATABASE_PATH=${sqliteDatabasePath(app)}`);
   } else if (adapter) {
     server.push('# No Dokku plugin for this database: point DATABASE_URL at your server');
     config.push('DATABASE_URL=ecto://USER:PASS@HOST/DATABASE');
