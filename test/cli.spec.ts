@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fixture, listFiles, runCli } from './support/helpers.js';
+import { spawnSync } from 'node:child_process';
+import { fixture, listFiles, repoRoot, runCli } from './support/helpers.js';
 
 /** A fresh copy of a fixture in a temp dir; removed after the suite. */
 const copies: string[] = [];
@@ -78,6 +79,20 @@ describe('phoenix-dokku bin', () => {
       assert.equal(run.status, 1, run.output);
       assert.match(run.stderr, /27 from \.tool-versions \(erlang\)/);
       assert.match(run.stderr, /or pass --erlang-version/);
+    });
+  });
+
+  describe('the README demo (npm run demo)', () => {
+    it('runs the generator on the example project and shows what it wrote', () => {
+      const demo = spawnSync(process.execPath, [join(repoRoot, 'test/demo.mjs')], { encoding: 'utf8', env: { ...process.env, NO_UPDATE_NOTIFIER: '1' }, timeout: 60_000 });
+      assert.equal(demo.status, 0, demo.stdout + demo.stderr);
+      const dir = /The generated project is in (\S+)/.exec(demo.stdout)?.[1];
+      assert.ok(dir, demo.stdout);
+      copies.push(dir);
+      for (const file of ['Dockerfile', 'app.json', 'Procfile', 'lib/hello/release.ex', 'lib/hello_web/controllers/health_controller.ex']) {
+        assert.ok(listFiles(dir).includes(file), `${file} missing`);
+      }
+      assert.match(demo.stdout + demo.stderr, /dokku apps:create hello/);
     });
   });
 
