@@ -47,6 +47,7 @@ describe('phoenix-dokku bin', () => {
       ['an unknown strategy', ['--strategy', 'heroku'], /Unknown strategy "heroku".*dockerfile.*buildpack/s],
       ['an invalid app name', ['--app-name', 'My_App'], /not a valid Dokku app name.*my-app/s],
       ['a host with a scheme', ['--host', 'https://shop.example.com'], /not a domain name/],
+      ['an e-mail without a domain', ['--email', 'ops'], /"ops" is not an e-mail address/],
     ];
     for (const [what, flags, message] of cases) {
       it(`refuses ${what} with the fix, exit 1, nothing written`, () => {
@@ -100,7 +101,7 @@ describe('phoenix-dokku bin', () => {
     it('lists every option of the main generator', () => {
       const run = runCli(copyOf('phx-1.7-postgres'), ['--help']);
       assert.equal(run.status, 0, run.output);
-      for (const flag of ['--app-name', '--host', '--erlang-version', '--elixir-version', '--node-version', '--npm-version', '--strategy', '--yes', '--force', '--dry-run']) {
+      for (const flag of ['--app-name', '--host', '--erlang-version', '--elixir-version', '--node-version', '--npm-version', '--strategy', '--email', '--builder-image', '--runner-image', '--elixir-buildpack', '--yes', '--force', '--dry-run']) {
         assert.ok(run.stdout.includes(flag), `${flag} missing from --help:\n${run.stdout}`);
       }
     });

@@ -118,6 +118,11 @@ describe('next steps', function () {
       assert.doesNotMatch(text, /stack|DATABASE_PATH|mysql/);
     });
 
+    it("fills in the Let's Encrypt e-mail when given, and marks the placeholder when not", () => {
+      assert.match(steps('phx-1.7-postgres', 'dockerfile', { email: 'ops@shop.example.com' }), /^ {2}dokku letsencrypt:set demo email ops@shop\.example\.com$/m);
+      assert.match(steps('phx-1.7-postgres', 'dockerfile'), /letsencrypt:set demo email you@example\.com {2}# .*--email/);
+    });
+
     it('SQLite: persistent storage mounted where DATABASE_PATH points, owned by the user the build runs as', () => {
       const dockerfile = steps('phx-1.7-sqlite', 'dockerfile');
       assert.match(dockerfile, /dokku storage:mount demo \/var\/lib\/dokku\/data\/storage\/demo:\/data\n/);

@@ -53,6 +53,14 @@ export default class AppGenerator extends PieceGenerator {
     if (!appName || !host || !strategy) return undefined;
     // The buildpacks piece saved the choice: a run without the flag still prints its stack command.
     const buildpack = strategy === 'buildpack' ? chosenElixirBuildpack(this.flag('elixir-buildpack'), this.config.get(SAVED_ELIXIR_BUILDPACK)) : undefined;
-    return dokkuNextSteps({ project: this.project, appName, host, strategy, elixirBuildpack: buildpack, secretKeyBase: generateSecretKeyBase() });
+    return dokkuNextSteps({
+      project: this.project,
+      appName,
+      host,
+      strategy,
+      elixirBuildpack: buildpack,
+      secretKeyBase: generateSecretKeyBase(),
+      email: this.answers.email,
+    });
   }
 }

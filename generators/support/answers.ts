@@ -26,6 +26,8 @@ export interface DokkuAnswers {
   strategy: Strategy;
   nodeVersion: string;
   npmVersion: string;
+  /** For Let's Encrypt's expiry notices, in the printed commands only. */
+  email: string;
 }
 
 export type AnswerName = keyof DokkuAnswers;
@@ -171,6 +173,18 @@ export const answerSpecs: readonly AnswerSpec[] = [
       return npm ? { value: npm, source: `bundled with Node.js ${answers.nodeVersion}` } : undefined;
     },
     validate: value => fromCheck(checkSemver(value, 'npm')),
+  },
+  {
+    name: 'email',
+    flag: 'email',
+    description: "Your e-mail for Let's Encrypt expiry notices, filled into the printed letsencrypt commands",
+    message: "E-mail for Let's Encrypt",
+    prompted: false,
+    optional: true,
+    applies: () => true,
+    derive: () => undefined,
+    validate: value =>
+      /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value) ? undefined : { problem: `"${value}" is not an e-mail address.`, fix: 'give an address such as ops@example.com' },
   },
 ];
 

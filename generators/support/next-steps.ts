@@ -26,6 +26,8 @@ export interface NextStepsInput {
   elixirBuildpack?: ElixirBuildpack;
   /** Printed in the config:set command, never written to a file. */
   secretKeyBase: string;
+  /** For letsencrypt:set; a placeholder is printed without it. */
+  email?: string;
 }
 
 /** Like `mix phx.gen.secret`: 64 random bytes, Base64, cut to 64 characters. */
@@ -78,7 +80,9 @@ export function dokkuNextSteps(input: NextStepsInput): string {
     `dokku domains:set ${app} ${host}`,
     "# HTTPS with Let's Encrypt: the plugin once per server",
     'sudo dokku plugin:install https://github.com/dokku/dokku-letsencrypt.git',
-    `dokku letsencrypt:set ${app} email you@example.com  # your address, for expiry notices`,
+    input.email
+      ? `dokku letsencrypt:set ${app} email ${input.email}`
+      : `dokku letsencrypt:set ${app} email you@example.com  # your address, for expiry notices (or pass --email)`,
   );
 
   const release = processTypes(project, strategy).release;
