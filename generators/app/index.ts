@@ -5,7 +5,9 @@
 import { answerSpecs, type AnswerName } from '../support/answers.js';
 import { chosenElixirBuildpack, SAVED_ELIXIR_BUILDPACK } from '../support/dokku.js';
 import { dokkuNextSteps, generateSecretKeyBase } from '../support/next-steps.js';
-import { PieceGenerator, printDetected, printSummary, type PieceOptions } from '../support/piece.js';
+import { describeProject } from '../support/describe.js';
+import { PieceGenerator, type PieceOptions } from '../support/piece.js';
+import { formatSummary } from '../support/report.js';
 import { PIECES, type PieceOption } from '../support/pieces.js';
 import { generatorPath } from '../support/templates.js';
 
@@ -21,7 +23,8 @@ export default class AppGenerator extends PieceGenerator {
 
   override async initializing(): Promise<void> {
     await super.initializing();
-    printDetected(this);
+    // What was detected comes before any question, so the user can check it first.
+    this.log(['', 'Detected', ...describeProject(this.project).map(line => `  ${line}`), ''].join('\n'));
   }
 
   override async prompting(): Promise<void> {
@@ -44,7 +47,8 @@ export default class AppGenerator extends PieceGenerator {
   }
 
   override end(): void {
-    printSummary(this, true, this.nextSteps());
+    // The full description was printed before the questions; the summary recalls the essentials.
+    this.log(formatSummary(this.report, describeProject(this.project).slice(0, 3), this.nextSteps()));
   }
 
   /** The Dokku commands for this project and these answers. */

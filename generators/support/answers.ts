@@ -187,5 +187,3 @@ export const answerSpecs: readonly AnswerSpec[] = [
       /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value) ? undefined : { problem: `"${value}" is not an e-mail address.`, fix: 'give an address such as ops@example.com' },
   },
 ];
-
-export const answerSpec = (name: AnswerName) => answerSpecs.find(spec => spec.name === name)!;

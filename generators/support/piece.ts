@@ -12,10 +12,9 @@ import Generator, { type BaseOptions } from 'yeoman-generator';
 import { answerSpecs, type AnswerName, type AnswerSpec, type DokkuAnswers } from './answers.js';
 import { UserError } from './errors.js';
 import type { Injection } from './patch.js';
-import { describeProject } from './describe.js';
 import { pieceEntry, type PieceOption } from './pieces.js';
 import { readPhoenixProject, type PhoenixProject } from './project.js';
-import { reportFor, type NoteKind, type RunReport } from './report.js';
+import { formatSummary, reportFor, type NoteKind, type RunReport } from './report.js';
 import { OVERRIDE_DIR, templateFor } from './templates.js';
 
 export type PieceOptions = BaseOptions & {
@@ -139,7 +138,6 @@ export abstract class PieceGenerator extends Generator<PieceConfig, PieceOptions
         this.assertValid(spec, value, answers, `"${spec.name}": "${value}" in .yo-rc.json (saved answer)`, `pass --${spec.flag} to replace it`);
       } else {
         const derived = spec.derive(this.project, answers);
-        if (derived) this.report.derived[spec.name] = derived;
         const onlyIfKnown = !needs.includes(spec.name);
         if (!this.interactive || !spec.prompted || onlyIfKnown) {
           if (!derived) {
@@ -312,7 +310,7 @@ export abstract class PieceGenerator extends Generator<PieceConfig, PieceOptions
   /** A sub-generator run on its own prints its part of the summary; the main generator prints everything. */
   end(): void {
     if (this.composed) return;
-    printSummary(this, false);
+    this.log(formatSummary(this.report));
   }
 }
 
@@ -340,37 +338,4 @@ function pendingOverwrites(files: MemFile[], root: string): { relativePath: stri
     }
     return disk.equals(memFile.contents) ? [] : [{ relativePath: relative(root, memFile.path).split(sep).join('/'), disk, memFile }];
   });
-}
-
-/** What was detected, printed before any question so the user can check it. */
-export function printDetected(gen: PieceGenerator): void {
-  gen.log(['', 'Detected', ...describeProject(gen.project).map(line => `  ${line}`), ''].join('\n'));
-}
-
-/** Prints what was detected, written, and what is left to do. */
-export function printSummary(gen: PieceGenerator, full: boolean, nextSteps?: string): void {
-  const { report } = gen;
-  const lines: string[] = [''];
-  // The full description was printed before the questions; the summary recalls the essentials.
-  if (full) lines.push(...describeProject(gen.project).slice(0, 3), '');
-  const answerNames = Object.keys(report.answerSources) as (keyof DokkuAnswers)[];
-  if (answerNames.length) {
-    lines.push('Answers (saved in .yo-rc.json)');
-    for (const name of answerNames) lines.push(`  ${name}: ${report.answers[name]}  (${report.answerSources[name]})`);
-    lines.push('');
-  }
-  if (report.files.length) {
-    lines.push('Files');
-    for (const file of report.files) lines.push(`  ${file.action === 'patch' ? 'patched ' : 'rendered'} ${file.path}  [${file.piece}]`);
-    lines.push('');
-  }
-  for (const [kind, title] of [['skipped', 'Not applicable'], ['warning', 'Warnings'], ['manual', 'Do by hand'], ['info', 'Notes']] as const) {
-    const notes = report.notes.filter(n => n.kind === kind);
-    if (!notes.length) continue;
-    lines.push(title);
-    for (const n of notes) lines.push(`  [${n.piece}] ${n.text.replace(/\n/g, '\n    ')}`);
-    lines.push('');
-  }
-  if (nextSteps) lines.push(nextSteps);
-  gen.log(lines.join('\n'));
 }
