@@ -83,6 +83,16 @@ describe('phoenix-dokku bin', () => {
     });
   });
 
+  describe('one piece alone', () => {
+    it('runtime accepts --host and uses it in the PHX_HOST hint; it needs no other answer', () => {
+      const dir = copyOf('phx-1.5-legacy');
+      const run = runCli(dir, ['runtime', '--yes', '--host', 'legacy.example.com']);
+      assert.equal(run.status, 0, run.output);
+      assert.match(readFileSync(join(dir, 'config/runtime.exs'), 'utf8'), /dokku config:set legacy PHX_HOST=legacy\.example\.com/);
+      assert.deepEqual(listFiles(dir).filter(file => /Dockerfile|Procfile|app\.json|buildpack/.test(file)), [], 'only its own files');
+    });
+  });
+
   describe('the README demo (npm run demo)', () => {
     it('runs the generator on the example project and shows what it wrote', () => {
       const demo = spawnSync(process.execPath, [join(repoRoot, 'test/demo.mjs')], { encoding: 'utf8', env: { ...process.env, NO_UPDATE_NOTIFIER: '1' }, timeout: 60_000 });
