@@ -93,6 +93,7 @@ describe('safe re-runs', function () {
       const run = runCli(dir, ['--yes', '--dry-run', '--elixir-version', '1.18.1', '--erlang-version', '27.2']);
       assert.equal(run.status, 0, run.output);
       assert.match(run.output, /my tweak/, 'the diff shows the user line that would go');
+      assert.match(run.output, /--dry-run: nothing was written/);
       assert.deepEqual(tree(dir), before);
     });
 

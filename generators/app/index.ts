@@ -47,6 +47,7 @@ export default class AppGenerator extends PieceGenerator {
   }
 
   override end(): void {
+    this.noteDryRun();
     // The full description was printed before the questions; the summary recalls the essentials.
     this.log(formatSummary(this.report, describeProject(this.project).slice(0, 3), this.nextSteps()));
   }

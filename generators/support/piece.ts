@@ -310,7 +310,13 @@ export abstract class PieceGenerator extends Generator<PieceConfig, PieceOptions
   /** A sub-generator run on its own prints its part of the summary; the main generator prints everything. */
   end(): void {
     if (this.composed) return;
+    this.noteDryRun();
     this.log(formatSummary(this.report));
+  }
+
+  /** With --dry-run the file list is what a real run would write. */
+  protected noteDryRun(): void {
+    if (this.options.dryRun) this.note('info', '--dry-run: nothing was written; the files above are what a run without it would write.');
   }
 }
 
