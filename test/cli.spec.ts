@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { fixture, listFiles, repoRoot, runCli } from './support/helpers.js';
+import { copyFixture, listFiles, repoRoot, runCli } from './support/helpers.js';
 
 /** A fresh copy of a fixture in a temp dir; removed after the suite. */
 const copies: string[] = [];
 function copyOf(name: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `pd-${name}-`));
-  cpSync(fixture(name), dir, { recursive: true });
+  const dir = copyFixture(name);
   copies.push(dir);
   return dir;
 }

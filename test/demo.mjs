@@ -17,9 +17,10 @@ cpSync(join(root, 'test/fixtures', example), dir, { recursive: true });
 const git = (...args) => spawnSync('git', ['-c', 'user.name=demo', '-c', 'user.email=demo@example.com', ...args], { cwd: dir, encoding: 'utf8' });
 const haveGit = git('init', '-q').status === 0 && git('add', '-A').status === 0 && git('commit', '-qm', 'phx.new').status === 0;
 
+const host = `${example.replace(/[^a-z0-9]+/g, '-')}.example.com`;
 console.log(`$ cd ${dir}`);
-console.log(`$ phoenix-dokku --yes --host ${example.replace(/[^a-z0-9]+/g, '-')}.example.com ${extraArgs.join(' ')}\n`);
-const run = spawnSync(process.execPath, [join(root, 'lib/generators/cli.js'), '--yes', '--host', `${example.replace(/[^a-z0-9]+/g, '-')}.example.com`, ...extraArgs], {
+console.log(`$ phoenix-dokku --yes --host ${host} ${extraArgs.join(' ')}\n`);
+const run = spawnSync(process.execPath, [join(root, 'lib/generators/cli.js'), '--yes', '--host', host, ...extraArgs], {
   cwd: dir,
   stdio: ['ignore', 'inherit', 'inherit'],
   env: { ...process.env, NO_UPDATE_NOTIFIER: '1' },

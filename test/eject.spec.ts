@@ -1,19 +1,16 @@
 /** Issue 5: template overrides in priv/templates/phoenix-dokku and the eject sub-generator. */
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fixture, listFiles, repoRoot, runCli } from './support/helpers.js';
+import { copyFixture, listFiles, repoRoot, runCli, snapshotDir as tree } from './support/helpers.js';
 
 const OVERRIDES = 'priv/templates/phoenix-dokku';
-const tree = (dir: string) => Object.fromEntries(listFiles(dir).map(file => [file, readFileSync(join(dir, file), 'utf8')]));
 
 describe('template overrides and eject', function () {
   this.timeout(60_000);
   let dir: string;
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'pd-eject-'));
-    cpSync(fixture('phx-1.7-postgres'), dir, { recursive: true });
+    dir = copyFixture('phx-1.7-postgres', 'pd-eject');
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

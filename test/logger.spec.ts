@@ -4,15 +4,13 @@
  * runtime.spec.ts).
  */
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { elixirProblems, fixture, readElixirConfig, rerunPiece, runCli, runPiece, snapshotDir, type RunResult } from './support/helpers.js';
+import { copyFixture, elixirProblems, fixture, readElixirConfig, rerunPiece, runCli, runPiece, snapshotDir, type RunResult } from './support/helpers.js';
 
 const copies: string[] = [];
 function copyOf(name: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `pd-logger-${name}-`));
-  cpSync(fixture(name), dir, { recursive: true });
+  const dir = copyFixture(name, 'pd-logger');
   copies.push(dir);
   return dir;
 }

@@ -10,9 +10,7 @@ import { join } from 'node:path';
 import { ELIXIR_BUILDPACKS } from '../generators/support/dokku.js';
 import { dokkuNextSteps, generateSecretKeyBase } from '../generators/support/next-steps.js';
 import { readPhoenixProject, type PhoenixProject } from '../generators/support/project.js';
-import { fixture, listFiles, phoenixFixtures, runCli } from './support/helpers.js';
-
-const hostFor = (name: string) => `${name.replace(/[^a-z0-9]+/g, '-')}.example.com`;
+import { fixture, hostFor, listFiles, phoenixFixtures, runCli } from './support/helpers.js';
 
 describe('next steps', function () {
   this.timeout(180_000);

@@ -3,30 +3,16 @@
  * user edits that survive, --dry-run, and answers that update exactly their files.
  */
 import assert from 'node:assert/strict';
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fixture, listFiles, phoenixFixtures, runCli } from './support/helpers.js';
+import { copyFixture, fixture, hostFor, listFiles, phoenixFixtures, runCli, snapshotDir as tree } from './support/helpers.js';
 import { assertSnapshot, outputOf } from './support/snapshot.js';
-
-const hostFor = (name: string) => `${name.replace(/[^a-z0-9]+/g, '-')}.example.com`;
-
-function copyOf(name: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `pd-rerun-${name}-`));
-  cpSync(fixture(name), dir, { recursive: true });
-  return dir;
-}
-
-/** Every file with its bytes and mode. */
-function tree(dir: string): Record<string, string> {
-  return Object.fromEntries(listFiles(dir).map(file => [file, `${(statSync(join(dir, file)).mode & 0o777).toString(8)} ${readFileSync(join(dir, file), 'utf8')}`]));
-}
 
 describe('safe re-runs', function () {
   this.timeout(120_000);
   const dirs: string[] = [];
   const fresh = (name: string) => {
-    const dir = copyOf(name);
+    const dir = copyFixture(name, 'pd-rerun');
     dirs.push(dir);
     return dir;
   };

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import helpers, { type RunResult } from 'yeoman-test';
@@ -8,6 +9,16 @@ import helpers, { type RunResult } from 'yeoman-test';
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const fixturesDir = join(repoRoot, 'test/fixtures');
 export const fixture = (name: string) => join(fixturesDir, name);
+
+/** A fresh copy of a fixture in a new temp dir (the caller removes it). */
+export function copyFixture(name: string, prefix = 'pd'): string {
+  const dir = mkdtempSync(join(tmpdir(), `${prefix}-${name}-`));
+  cpSync(fixture(name), dir, { recursive: true });
+  return dir;
+}
+
+/** The public domain the tests give a fixture (`phx-1.7-postgres` → `phx-1-7-postgres.example.com`). */
+export const hostFor = (name: string) => `${name.replace(/[^a-z0-9]+/g, '-')}.example.com`;
 
 /** Every Phoenix fixture (all but the deliberately broken ones). */
 export const phoenixFixtures = () =>
