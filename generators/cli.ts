@@ -21,6 +21,11 @@ if (!known.includes(sub)) {
   process.exit(1);
 }
 
+if (args.includes('--json')) {
+  // stdout carries only the JSON document (written straight to fd 1); Yeoman's messages go to stderr.
+  process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+}
+
 try {
   // Loaded after the argument check: yeoman-environment takes most of start-up time.
   const { prepareCommand } = await import('yeoman-environment');

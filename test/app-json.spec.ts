@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { format } from 'prettier';
 import { mergeAbsentKeys } from '../generators/support/dokku.js';
-import { readPhoenixProject } from '../generators/support/project.js';
+import { fixtureProject } from './support/fixture-projects.js';
 import { assertRefused, fixture, phoenixFixtures, rerunPiece, runCli, runPiece, snapshotDir, type RunResult } from './support/helpers.js';
 
 const read = (result: RunResult, file: string) => readFileSync(join(result.cwd, file), 'utf8');
@@ -28,7 +28,7 @@ describe('phoenix-dokku:app-json', function () {
   for (const name of phoenixFixtures()) {
     for (const strategy of ['dockerfile', 'buildpack'] as const) {
       describe(`${name} (${strategy})`, () => {
-        const project = readPhoenixProject(fixture(name));
+        const project = fixtureProject(name);
         let result: RunResult;
         before(async () => {
           // The strategy piece writes the Procfile, then app-json: what the main generator runs.

@@ -9,7 +9,7 @@ import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rm
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ELIXIR_BUILDPACKS, PHOENIX_STATIC_BUILDPACK } from '../generators/support/dokku.js';
-import { readPhoenixProject } from '../generators/support/project.js';
+import { fixtureProject } from './support/fixture-projects.js';
 import {
   assertRefused,
   fixture,
@@ -63,7 +63,7 @@ describe('phoenix-dokku:buildpacks', function () {
 
   for (const name of phoenixFixtures()) {
     describe(name, () => {
-      const project = readPhoenixProject(fixture(name));
+      const project = fixtureProject(name);
       const npm = Boolean(project.assets?.npm);
       let result: RunResult;
       let answers: Record<string, string>;

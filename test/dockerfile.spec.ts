@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { DockerfileParser } from 'dockerfile-ast';
 import { validate, ValidationSeverity } from 'dockerfile-utils';
 import { resolveImages } from '../generators/support/images.js';
-import { readPhoenixProject } from '../generators/support/project.js';
+import { fixtureProject } from './support/fixture-projects.js';
 import { assertRefused, fixture, phoenixFixtures, rerunPiece, runCli, runPiece, snapshotDir, type RunResult } from './support/helpers.js';
 
 interface Step {
@@ -51,7 +51,7 @@ describe('phoenix-dokku:dockerfile', function () {
 
   for (const name of phoenixFixtures()) {
     describe(name, () => {
-      const project = readPhoenixProject(fixture(name));
+      const project = fixtureProject(name);
       let result: RunResult;
       let parsed: ReturnType<typeof parseDockerfile>;
       before(async () => {

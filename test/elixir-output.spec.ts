@@ -40,11 +40,11 @@ for (const name of phoenixFixtures()) {
     let run: ReturnType<typeof runCli>;
     let changed: string[];
 
-    before(() => {
+    before(async () => {
       dir = mkdtempSync(join(tmpdir(), `pd-out-${name}-`));
       copies.push(dir);
       cpSync(fixture(name), dir, { recursive: true });
-      project = readPhoenixProject(dir);
+      project = await readPhoenixProject(dir);
       // --force: phx-1.7-release already has a Dockerfile, which is not this side's business.
       run = runCli(dir, ['--yes', '--force', '--host', `${project.otpApp.replaceAll('_', '-')}.example.org`]);
       changed = changedFiles(name, dir);

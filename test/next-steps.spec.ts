@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { ELIXIR_BUILDPACKS } from '../generators/support/dokku.js';
 import { dokkuNextSteps, generateSecretKeyBase } from '../generators/support/next-steps.js';
 import { readPhoenixProject, type PhoenixProject } from '../generators/support/project.js';
+import { fixtureProject } from './support/fixture-projects.js';
 import { fixture, hostFor, listFiles, phoenixFixtures, runCli } from './support/helpers.js';
 
 describe('next steps', function () {
@@ -21,11 +22,11 @@ describe('next steps', function () {
 
     for (const name of phoenixFixtures()) {
       for (const strategy of ['dockerfile', 'buildpack'] as const) {
-        it(`${name} (${strategy}): the strategy's files, a matching Procfile, next steps, and no secret in any file`, () => {
+        it(`${name} (${strategy}): the strategy's files, a matching Procfile, next steps, and no secret in any file`, async () => {
           const dir = mkdtempSync(join(tmpdir(), `pd-next-${name}-`));
           dirs.push(dir);
           cpSync(fixture(name), dir, { recursive: true });
-          const project = readPhoenixProject(dir);
+          const project = await readPhoenixProject(dir);
           const before = new Set(listFiles(dir));
           const app = project.otpApp.replaceAll('_', '-');
           // --force: fixtures with their own Dockerfile (phx-1.7-release) agree to replace it.
@@ -92,7 +93,7 @@ describe('next steps', function () {
   });
 
   describe('dokkuNextSteps', () => {
-    const project = (name: string): PhoenixProject => readPhoenixProject(fixture(name));
+    const project = (name: string): PhoenixProject => fixtureProject(name);
     const steps = (name: string, strategy: 'dockerfile' | 'buildpack', extra: Partial<Parameters<typeof dokkuNextSteps>[0]> = {}) =>
       dokkuNextSteps({ project: project(name), appName: 'demo', host: 'demo.example.com', strategy, secretKeyBase: 'S'.repeat(64), ...extra });
 

@@ -7,9 +7,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadElixirParser } from '../generators/support/elixir-ast.js';
+import { endpointFacts } from '../generators/support/config-model.js';
 import {
   RUNTIME_MARKER,
-  configStatements,
+  runtimeConfigOf,
   existingHealthRoute,
   injectHealthRoute,
   injectLogLevelOverride,
@@ -22,6 +24,9 @@ import {
 } from '../generators/support/elixir-patches.js';
 import { appendBlock, insertAtAnchor, type Injection } from '../generators/support/patch.js';
 import { elixirProblems, fixture } from './support/helpers.js';
+
+// The edits locate their anchors with the Elixir parser, which a run loads while reading the project.
+await loadElixirParser();
 
 const read = (path: string) => readFileSync(fixture(path), 'utf8');
 const crlf = (text: string) => text.replace(/\n/g, '\r\n');
@@ -128,27 +133,35 @@ describe('runtime.exs injection', () => {
 
   describe('customised file (TeslaMate)', () => {
     const original = read('custom-teslamate/config/runtime.exs');
-    const result = injectRuntimeConfig(original, TESLAMATE);
-    const patched = injected(result);
-    const plan = planRuntimeAdditions(original, TESLAMATE);
+    // Its config/prod.exs sets server: true, so the endpoint always serves.
+    const teslamate = { ...TESLAMATE, serverElsewhere: true };
+    const plan = planRuntimeAdditions(original, teslamate);
 
-    it('keeps every line, stays format-clean, present on a second application', () => {
-      assertLinesKept(original, patched);
-      assert.ok(patched.startsWith(original.trimEnd()), 'the user file is untouched above the appended block');
-      assert.deepEqual(formatProblems({ 'runtime.exs': patched }), []);
-      assert.deepEqual(injectRuntimeConfig(patched, TESLAMATE), { kind: 'present' });
+    it('adds nothing: it reads its host (VIRTUAL_HOST), secret key base and database its own way', () => {
+      assert.deepEqual(injectRuntimeConfig(original, teslamate), { kind: 'present' });
+      assert.deepEqual([plan.topLevel, plan.prod, plan.endpointKeys], [[], [], []]);
     });
 
-    it('adds only what does not collide with its own config: PHX_SERVER', () => {
+    it('never invents PHX_HOST or DATABASE_URL next to the variables it reads', () => {
+      assert.doesNotMatch([...plan.manual, ...plan.info].join('\n'), /PHX_HOST|DATABASE_URL/);
+    });
+
+    it('says what Dokku needs changed, at file:line: the public URL is http on port 80; the computed http: options', () => {
+      assert.equal(plan.manual.length, 1, plan.manual.join('\n'));
+      assert.match(plan.manual[0], /^config\/runtime\.exs:95 makes the endpoint's public URL http:\/\/\.\.\.:80\. .*scheme: "https", port: 443/);
+      assert.equal(plan.info.length, 1, plan.info.join('\n'));
+      assert.match(plan.info[0], /^config\/runtime\.exs:91 computes the endpoint's http: options \(Util\.choose_http_binding_address\(\)\); make sure they bind PORT/);
+    });
+
+    it('without server: true elsewhere, adds only the PHX_SERVER switch, keeping every line, format-clean, once', () => {
+      const patched = injected(injectRuntimeConfig(original, TESLAMATE));
+      assertLinesKept(original, patched);
+      assert.ok(patched.startsWith(original.trimEnd()), 'the user file is untouched above the appended block');
       const block = patched.slice(patched.indexOf(RUNTIME_MARKER));
       assert.match(block, /if System\.get_env\("PHX_SERVER"\) do/);
       assert.doesNotMatch(block, /TeslaMate\.Repo|url:|secret_key_base|http:/);
-    });
-
-    it('prints exact snippets for what it configures another way (url host, repo without DATABASE_URL)', () => {
-      assert.equal(plan.manual.length, 2, plan.manual.join('\n'));
-      assert.match(plan.manual[0], /url: without reading PHX_HOST[\s\S]*config :teslamate, TeslaMateWeb\.Endpoint,\n\s+url: \[host: System\.get_env\("PHX_HOST"\), port: 443, scheme: "https"\]/);
-      assert.match(plan.manual[1], /TeslaMate\.Repo without reading DATABASE_URL, which dokku postgres:link sets[\s\S]*url: System\.get_env\("DATABASE_URL"\)/);
+      assert.deepEqual(formatProblems({ 'runtime.exs': patched }), []);
+      assert.deepEqual(injectRuntimeConfig(patched, TESLAMATE), { kind: 'present' });
     });
   });
 
@@ -163,10 +176,12 @@ describe('runtime.exs injection', () => {
     });
   });
 
-  it('configStatements finds a multi-line config call and stops at the next statement', () => {
-    const statements = configStatements(read('phx-1.8-postgres/config/runtime.exs'), 'hello', 'HelloWeb.Endpoint');
-    assert.equal(statements.length, 3, 'server, top-level http port, prod url/http/secret');
-    assert.match(statements[2], /url: \[host: host[\s\S]*secret_key_base: secret_key_base$/);
+  it('reads every config call of the endpoint, and the last value of a key wins', () => {
+    const endpoint = endpointFacts(runtimeConfigOf(read('phx-1.8-postgres/config/runtime.exs')), 'hello', 'HelloWeb.Endpoint');
+    assert.equal(endpoint.calls.length, 3, 'server, top-level http port, prod url/http/secret');
+    assert.equal(endpoint.value(['http', 'port'])?.call.line, 23, 'the port comes from the top-level call');
+    assert.equal(endpoint.value(['http', 'ip'])?.entry.value.text, '{0, 0, 0, 0, 0, 0, 0, 0}');
+    assert.equal(endpoint.value(['secret_key_base'])?.entry.value.text, 'secret_key_base');
   });
 });
 

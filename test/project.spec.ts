@@ -3,6 +3,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readPhoenixProject, parseMiseTools, parseShellAssignments, parseToolVersions, type PhoenixProject } from '../generators/support/project.js';
+import { parse as parseToml } from 'smol-toml';
 import { fixture } from './support/helpers.js';
 
 /** Expected facts per fixture, written from test/fixtures/README.md (what phx.new produced). */
@@ -94,8 +95,8 @@ describe('project detection', () => {
   for (const [name, want] of Object.entries(expectations)) {
     describe(name, () => {
       let project: PhoenixProject;
-      before(() => {
-        project = readPhoenixProject(fixture(name));
+      before(async () => {
+        project = await readPhoenixProject(fixture(name));
       });
 
       it('reads the app, modules and router', () => {
@@ -147,8 +148,8 @@ describe('project detection', () => {
   }
 
   describe('umbrella layout', () => {
-    it('knows which app owns the repos and which the web layer', () => {
-      const project = readPhoenixProject(fixture('phx-1.7-umbrella'));
+    it('knows which app owns the repos and which the web layer', async () => {
+      const project = await readPhoenixProject(fixture('phx-1.7-umbrella'));
       assert.deepEqual(project.apps.map(app => app.dir), ['apps/kitchen', 'apps/kitchen_web']);
       assert.equal(project.ecto?.app.otpApp, 'kitchen');
       assert.equal(project.web.app.otpApp, 'kitchen_web');
@@ -158,23 +159,23 @@ describe('project detection', () => {
   });
 
   describe('force_ssl', () => {
-    it('is seen in 1.8 prod.exs, with rewrite_on', () => {
-      assert.deepEqual(readPhoenixProject(fixture('phx-1.8-postgres')).forceSsl, { enabled: true, rewritesForwardedProto: true, file: 'config/prod.exs' });
+    it('is seen in 1.8 prod.exs, with rewrite_on', async () => {
+      assert.deepEqual((await readPhoenixProject(fixture('phx-1.8-postgres'))).forceSsl, { enabled: true, rewritesForwardedProto: true, file: 'config/prod.exs', line: 14 });
     });
-    it('is not seen when only mentioned in comments (1.6/1.7)', () => {
-      assert.equal(readPhoenixProject(fixture('phx-1.6-postgres')).forceSsl.enabled, false);
-      assert.equal(readPhoenixProject(fixture('phx-1.7-postgres')).forceSsl.enabled, false);
+    it('is not seen when only mentioned in comments (1.6/1.7)', async () => {
+      assert.equal((await readPhoenixProject(fixture('phx-1.6-postgres'))).forceSsl.enabled, false);
+      assert.equal((await readPhoenixProject(fixture('phx-1.7-postgres'))).forceSsl.enabled, false);
     });
   });
 
   describe('refusals', () => {
-    it('refuses a Mix project without :phoenix', () => {
-      assert.throws(() => readPhoenixProject(fixture('not-phoenix')), { name: 'UserError', message: /not a Phoenix one: no :phoenix dependency in mix\.exs/ });
+    it('refuses a Mix project without :phoenix', async () => {
+      await assert.rejects(readPhoenixProject(fixture('not-phoenix')), { name: 'UserError', message: /not a Phoenix one: no :phoenix dependency in mix\.exs/ });
     });
-    it('refuses a directory without mix.exs', () => {
+    it('refuses a directory without mix.exs', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'pd-nomix-'));
       try {
-        assert.throws(() => readPhoenixProject(dir), { name: 'UserError', message: /No mix\.exs/ });
+        await assert.rejects(readPhoenixProject(dir), { name: 'UserError', message: /No mix\.exs/ });
       } finally {
         rmSync(dir, { recursive: true });
       }
@@ -182,12 +183,12 @@ describe('project detection', () => {
   });
 
   describe('custom shapes', () => {
-    it('prefers .tool-versions over other pins, strips -otp- from Elixir', () => {
+    it('prefers .tool-versions over other pins, strips -otp- from Elixir', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'pd-pins-'));
       try {
         cpSync(fixture('custom-teslamate'), dir, { recursive: true });
         writeFileSync(join(dir, '.tool-versions'), '# pinned\nerlang 27.2.4\nelixir 1.18.1-otp-27\n');
-        const { pinned } = readPhoenixProject(dir);
+        const { pinned } = await readPhoenixProject(dir);
         assert.deepEqual(pinned.erlang, { value: '27.2.4', source: '.tool-versions (erlang)' });
         assert.deepEqual(pinned.elixir, { value: '1.18.1', source: '.tool-versions (elixir)' });
       } finally {
@@ -202,7 +203,7 @@ describe('project detection', () => {
     });
     it('mise.toml: strings, arrays and tables in [tools] only', () => {
       const toml = '[env]\nelixir = "no"\n[tools]\nerlang = "27.2"\nnode = ["22.11.0", "20"]\nelixir = { version = "1.18.1-otp-27" }\n[settings]\nx = "y"\n';
-      assert.deepEqual(parseMiseTools(toml), { erlang: '27.2', node: '22.11.0', elixir: '1.18.1-otp-27' });
+      assert.deepEqual(parseMiseTools(toml, parseToml), { erlang: '27.2', node: '22.11.0', elixir: '1.18.1-otp-27' });
     });
     it('buildpack configs: quoted and unquoted assignments', () => {
       assert.deepEqual(parseShellAssignments('erlang_version=27.0\nelixir_version="1.18.1"\n# c=3\nalways_rebuild=false # no\n'), {

@@ -4,10 +4,13 @@
  */
 import { answerSpecs, type AnswerName } from '../support/answers.js';
 import { chosenElixirBuildpack, SAVED_ELIXIR_BUILDPACK } from '../support/dokku.js';
-import { dokkuNextSteps, generateSecretKeyBase } from '../support/next-steps.js';
+import { writeSync } from 'node:fs';
+import { dokkuEnvironment, type DokkuEnvironment } from '../support/dokku-env.js';
+import { dokkuNextSteps, generateSecret } from '../support/next-steps.js';
 import { describeProject } from '../support/describe.js';
 import { PieceGenerator, type PieceOptions } from '../support/piece.js';
-import { formatSummary } from '../support/report.js';
+import { readPhoenixProject, type PhoenixProject } from '../support/project.js';
+import { formatSummary, summaryData } from '../support/report.js';
 import { PIECES, type PieceOption } from '../support/pieces.js';
 import { generatorPath } from '../support/templates.js';
 
@@ -19,6 +22,11 @@ export default class AppGenerator extends PieceGenerator {
   protected override pieceOptions(): readonly PieceOption[] {
     const seen = new Set<string>();
     return PIECES.filter(piece => piece.inApp).flatMap(piece => piece.options).filter(option => !seen.has(option.name) && seen.add(option.name));
+  }
+
+  constructor(args: string[], options: PieceOptions, features?: ConstructorParameters<typeof PieceGenerator>[2]) {
+    super(args, options, features);
+    this.option('json', { type: Boolean, description: 'Print the summary (answers, files, notes, environment, next steps) as one JSON document on stdout' });
   }
 
   override async initializing(): Promise<void> {
@@ -46,25 +54,41 @@ export default class AppGenerator extends PieceGenerator {
     }
   }
 
-  override end(): void {
+  override async end(): Promise<void> {
     this.noteDryRun();
+    const { appName, host, strategy } = this.answers;
+    let environment: DokkuEnvironment | undefined;
+    let nextSteps: string | undefined;
+    if (appName && host && strategy) {
+      // The project as this run leaves it: the environment contract includes what the runtime piece added.
+      const project = await readPhoenixProject(this.destinationRoot(), this.fs);
+      environment = dokkuEnvironment({ project, strategy, appName, host, random: generateSecret });
+      for (const note of environment.notes) this.report.notes.push({ piece: 'environment', kind: 'warning', text: note });
+      nextSteps = this.nextSteps(project, environment);
+    }
     // The full description was printed before the questions; the summary recalls the essentials.
-    this.log(formatSummary(this.report, describeProject(this.project).slice(0, 3), this.nextSteps()));
+    const recap = describeProject(this.project).slice(0, 3);
+    if (this.options.json) {
+      // stdout carries only the document (the bin sends Yeoman's own messages to stderr with --json).
+      writeSync(1, JSON.stringify(summaryData(this.report, recap, environment, nextSteps), null, 2) + '\n');
+      return;
+    }
+    this.log(formatSummary(this.report, recap, nextSteps, environment));
   }
 
   /** The Dokku commands for this project and these answers. */
-  protected nextSteps(): string | undefined {
+  protected nextSteps(project: PhoenixProject, environment: DokkuEnvironment): string {
     const { appName, host, strategy } = this.answers;
-    if (!appName || !host || !strategy) return undefined;
     // The buildpacks piece saved the choice: a run without the flag still prints its stack command.
     const buildpack = strategy === 'buildpack' ? chosenElixirBuildpack(this.flag('elixir-buildpack'), this.config.get(SAVED_ELIXIR_BUILDPACK)) : undefined;
     return dokkuNextSteps({
-      project: this.project,
-      appName,
-      host,
-      strategy,
+      project,
+      appName: appName!,
+      host: host!,
+      strategy: strategy!,
       elixirBuildpack: buildpack,
-      secretKeyBase: generateSecretKeyBase(),
+      environment,
+      files: [...this.report.files.map(file => file.path), '.yo-rc.json'],
       email: this.answers.email,
     });
   }

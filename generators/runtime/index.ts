@@ -13,6 +13,7 @@ import {
   planRuntimeAdditions,
   runtimeContextFor,
   runtimeTemplateData,
+  type RuntimePlan,
 } from '../support/elixir-patches.js';
 import { PieceGenerator } from '../support/piece.js';
 
@@ -30,16 +31,17 @@ export default class RuntimeGenerator extends PieceGenerator {
     if (!existing.runtimeConfig) {
       this.renderFiles([{ template: 'runtime.exs.ejs', destination: RUNTIME_EXS }], runtimeTemplateData(context));
     } else {
-      let manual: string[] = [];
+      let plan: RuntimePlan | undefined;
       this.patchFile(
         RUNTIME_EXS,
         content => {
-          manual = planRuntimeAdditions(content, context, RUNTIME_EXS).manual;
+          plan = planRuntimeAdditions(content, context, RUNTIME_EXS);
           return injectRuntimeConfig(content, context);
         },
         'Nothing to add by hand.',
       );
-      for (const step of manual) this.note('manual', step);
+      for (const step of plan?.manual ?? []) this.note('manual', step);
+      for (const step of plan?.info ?? []) this.note('info', step);
     }
     this.explainLegacyConfig();
   }

@@ -4,11 +4,27 @@
  *
  * Every edit keeps each line of the user's file, keeps its line endings, and leaves a
  * `mix format`-clean file format-clean. What cannot be added safely is returned as an
- * exact manual step instead.
+ * exact manual step instead. Where to edit, and whether an edit is needed, is read from
+ * the file's syntax tree (elixir-ast.ts, config-model.ts); the edit itself is text.
  */
 import type { DatabaseAdapter, PhoenixProject } from './project.js';
 import { DATABASE_PLUGINS, SQLITE_MOUNT, databaseService, sqliteDatabasePath, sqliteHostDir } from './dokku.js';
 import { appendBlock, lineEndingOf, withLineEnding, type Injection } from './patch.js';
+import {
+  atomValue,
+  callArguments,
+  callName,
+  doBlock,
+  findAll,
+  isCall,
+  keywordEntries,
+  moduleDefinitions,
+  parseElixir,
+  stringValue,
+  type SyntaxNode,
+} from './elixir-ast.js';
+import { ProjectFiles } from './files.js';
+import { endpointFacts, envRoles, evaluateForProd, readConfigModel, settingsOf, type ConfigModel } from './config-model.js';
 
 /** First line of every block phoenix-dokku appends to config/runtime.exs. */
 export const RUNTIME_MARKER = '# phoenix-dokku:';
@@ -35,6 +51,8 @@ export interface RuntimeContext {
   endpoint: string;
   repos: RuntimeRepo[];
   adapter?: DatabaseAdapter;
+  /** Config outside runtime.exs turns the server on (`server: true` in prod.exs, as TeslaMate does). */
+  serverElsewhere?: boolean;
 }
 
 
@@ -60,6 +78,9 @@ export function runtimeContextFor(project: PhoenixProject, appName: string, host
     endpoint: web.endpointModule,
     repos: ecto ? runtimeRepos(ecto.repos.map(module => ({ app: ecto.app.otpApp, module })), ecto.adapter) : [],
     adapter: ecto?.adapter,
+    serverElsewhere: endpointFacts(project.config, web.app.otpApp, web.endpointModule).calls.some(
+      call => call.phase === 'build' && call.conditions.length === 0 && call.keywords.some(entry => entry.key === 'server' && entry.value.text === 'true'),
+    ),
   };
 }
 
@@ -72,11 +93,11 @@ export function secretKeyBaseHelp(ctx: RuntimeContext): string[] {
   ];
 }
 
-export function hostHelp(ctx: RuntimeContext): string[] {
+export function hostHelp(ctx: RuntimeContext, variable = 'PHX_HOST'): string[] {
   return [
-    'environment variable PHX_HOST is missing. It is the public domain: generated URLs,',
+    `environment variable ${variable} is missing. It is the public domain: generated URLs,`,
     'the force_ssl redirect and websocket origin checks use it. Set it on Dokku:',
-    `    dokku config:set ${ctx.appName} PHX_HOST=${ctx.exampleHost}`,
+    `    dokku config:set ${ctx.appName} ${variable}=${ctx.exampleHost}`,
   ];
 }
 
@@ -132,38 +153,6 @@ export function runtimeTemplateData(ctx: RuntimeContext) {
 
 // --- reading an existing config/runtime.exs -------------------------------------------------
 
-/** The file without comment lines, so `# config ... server: true` does not count. */
-const codeOf = (content: string) =>
-  content
-    .split(/\r?\n/)
-    .filter(line => !line.trimStart().startsWith('#'))
-    .join('\n');
-
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/**
- * Every `config :app, Key, ...` statement for that key: the `config` line and the lines
- * indented deeper below it (files are formatted, so a statement ends where indentation
- * returns to its own level).
- */
-export function configStatements(content: string, app: string, key?: string): string[] {
-  const lines = codeOf(content).split('\n');
-  const head = new RegExp(`^(\\s*)config\\s*\\(?\\s*:${escapeRegExp(app)}\\s*,${key ? `\\s*${escapeRegExp(key)}\\s*,` : ''}`);
-  const statements: string[] = [];
-  lines.forEach((line, index) => {
-    const match = head.exec(line);
-    if (!match) return;
-    const depth = match[1].length;
-    const body = [line];
-    for (const next of lines.slice(index + 1)) {
-      if (next.trim() && next.length - next.trimStart().length <= depth && !/^\s*[\])}]/.test(next)) break;
-      body.push(next);
-    }
-    statements.push(body.join('\n').trimEnd());
-  });
-  return statements;
-}
-
 /** What a Dokku deploy needs that an existing runtime.exs lacks: code to add, steps to do by hand. */
 export interface RuntimePlan {
   /** Top-level code (outside the prod block). */
@@ -173,108 +162,157 @@ export interface RuntimePlan {
   /** Keys merged into the endpoint's config (`url: [...]`, `http: [...]`, `secret_key_base: ...`). */
   endpointKeys: string[];
   manual: string[];
+  /** Things worth knowing that need no change. */
+  info: string[];
 }
 
-const reads = (code: string, variable: string) => code.includes(`"${variable}"`);
+/** The config model of one runtime.exs (as the release evaluates it at boot), from its text. */
+export function runtimeConfigOf(content: string, file = 'config/runtime.exs'): ConfigModel {
+  // A root nothing is under: only `file` exists, and files it imports are not read here.
+  const root = '/nonexistent/phoenix-dokku';
+  const reader = {
+    read: (path: string) => (path === `${root}/${file}` ? content : null),
+    exists: (path: string) => path === `${root}/${file}`,
+  };
+  return readConfigModel(new ProjectFiles(root, reader), { parse: parseElixir }, { boot: file, build: [] });
+}
 
 export function planRuntimeAdditions(content: string, ctx: RuntimeContext, file = 'config/runtime.exs'): RuntimePlan {
-  const code = codeOf(content);
-  const plan: RuntimePlan = { topLevel: [], prod: [], endpointKeys: [], manual: [] };
-  const endpoint = configStatements(content, ctx.webApp, ctx.endpoint).join('\n');
+  const model = runtimeConfigOf(content, file);
+  const plan: RuntimePlan = { topLevel: [], prod: [], endpointKeys: [], manual: [], info: [] };
+  const roles = envRoles(model, { endpoint: { app: ctx.webApp, module: ctx.endpoint }, repos: ctx.repos, sqlite: ctx.adapter === 'sqlite' });
+  const hasRole = (role: string) => roles.some(use => use.role === role);
+  const reads = (variable: string) => model.reads.some(read => read.variable === variable);
+  const endpoint = endpointFacts(model, ctx.webApp, ctx.endpoint);
   const endpointRef = `config :${ctx.webApp}, ${ctx.endpoint}`;
+  const at = (line: number) => `${file}:${line}`;
 
-  if (!reads(code, 'PHX_SERVER') && !/\bserver:\s*true\b/.test(code)) {
+  const serverAlways = endpoint.calls.some(call => call.conditions.length === 0 && call.keywords.some(entry => entry.key === 'server' && entry.value.text === 'true'));
+  if (!hasRole('server') && !serverAlways && !ctx.serverElsewhere && !reads('PHX_SERVER')) {
     plan.topLevel.push(['if System.get_env("PHX_SERVER") do', `  ${endpointRef}, server: true`, 'end'].join('\n'));
   }
 
-  if (!reads(code, 'SECRET_KEY_BASE') && !/\bsecret_key_base:/.test(endpoint)) {
+  if (!hasRole('secret-key-base') && !endpoint.value(['secret_key_base'])) {
     plan.prod.push(raiseUnlessSet('secret_key_base', 'SECRET_KEY_BASE', secretKeyBaseHelp(ctx)));
     plan.endpointKeys.push('secret_key_base: secret_key_base');
   }
 
-  if (!reads(code, 'PHX_HOST')) {
-    if (/\burl:/.test(endpoint)) {
+  const url = endpoint.value(['url']);
+  const host = endpoint.value(['url', 'host']);
+  if (host) {
+    const sources = model.sourcesOf(host.entry.value, host.call);
+    const variable = sources.variables[0];
+    if (!variable) {
       plan.manual.push(
-        `${file} sets the endpoint's url: without reading PHX_HOST. Make the public URL come from it at boot ` +
-          `(Dokku's proxy serves https on 443):\n  ${endpointRef},\n    url: [host: System.get_env("PHX_HOST"), port: 443, scheme: "https"]`,
+        `${at(host.entry.pair.line)} sets the endpoint's url host to ${sources.literals.length ? `"${sources.literals[0]}"` : 'a value'} that no environment variable changes. ` +
+          `Read the public host at boot (Dokku's proxy serves https on 443):\n  ${endpointRef},\n    url: [host: System.get_env("PHX_HOST"), port: 443, scheme: "https"]`,
       );
-    } else {
-      plan.prod.push(raiseUnlessSet('host', 'PHX_HOST', hostHelp(ctx)));
-      plan.endpointKeys.push('url: [host: host, port: 443, scheme: "https"]');
+    } else if (!sources.viaUri) {
+      const read = model.reads.find(candidate => candidate.variable === variable);
+      if (read?.need === 'optional' && read.default === 'example.com' && !content.includes(`environment variable ${variable} is missing`)) {
+        plan.prod.push(
+          [
+            '  # example.com would silently become the host of every URL, redirect and origin check.',
+            `  if !System.get_env("${variable}") do`,
+            '    raise """',
+            heredocBody(hostHelp(ctx, variable), '    '),
+            '    """',
+            '  end',
+          ].join('\n'),
+        );
+      }
     }
+    if (!sources.viaUri) planScheme(endpoint, plan, endpointRef, at);
+  } else if (url) {
+    plan.manual.push(
+      `${at(url.entry.pair.line)} sets the endpoint's url: without a host. Read the public host at boot:\n  ${endpointRef},\n    url: [host: System.get_env("PHX_HOST"), port: 443, scheme: "https"]`,
+    );
   } else {
-    const defaultsToExample = /System\.get_env\("PHX_HOST"(?:\)\s*\|\||,)\s*"example\.com"/.test(code);
-    if (defaultsToExample && !content.includes('environment variable PHX_HOST is missing')) {
-      plan.prod.push(
-        [
-          '  # example.com would silently become the host of every URL, redirect and origin check.',
-          '  if !System.get_env("PHX_HOST") do',
-          '    raise """',
-          heredocBody(hostHelp(ctx), '    '),
-          '    """',
-          '  end',
-        ].join('\n'),
-      );
-    }
-    const scheme = /\bscheme:\s*"(\w+)"/.exec(endpoint)?.[1];
-    if (!scheme) plan.endpointKeys.push('url: [scheme: "https", port: 443]');
-    else if (scheme !== 'https') {
-      plan.manual.push(`${file} sets the endpoint's url scheme to "${scheme}". Behind Dokku's TLS proxy, use url: [scheme: "https", port: 443].`);
-    }
+    plan.prod.push(raiseUnlessSet('host', 'PHX_HOST', hostHelp(ctx)));
+    plan.endpointKeys.push('url: [host: host, port: 443, scheme: "https"]');
   }
 
-  if (!reads(code, 'PORT')) {
-    if (/\bhttp:/.test(endpoint)) {
-      plan.manual.push(
-        `${file} sets the endpoint's http: options without reading PORT, which Dokku sets. Bind on it:\n  ${endpointRef},\n` +
-          '    http: [ip: {0, 0, 0, 0, 0, 0, 0, 0}, port: String.to_integer(System.get_env("PORT") || "4000")]',
-      );
-    } else {
-      plan.endpointKeys.push(
-        ['http: [', '  # Every interface (IPv4 and IPv6), so the Dokku proxy can reach the container.', '  ip: {0, 0, 0, 0, 0, 0, 0, 0},', '  port: String.to_integer(System.get_env("PORT") || "4000")', ']'].join('\n'),
-      );
-    }
+  const http = endpoint.value(['http']);
+  const port = endpoint.value(['http', 'port']);
+  if (!http) {
+    plan.endpointKeys.push(
+      ['http: [', '  # Every interface (IPv4 and IPv6), so the Dokku proxy can reach the container.', '  ip: {0, 0, 0, 0, 0, 0, 0, 0},', '  port: String.to_integer(System.get_env("PORT") || "4000")', ']'].join('\n'),
+    );
+  } else if (http.entry.value.type !== 'list') {
+    plan.info.push(`${at(http.entry.pair.line)} computes the endpoint's http: options (${http.entry.value.text.split('\n')[0]}); make sure they bind PORT, which Dokku sets (5000), on every interface.`);
+  } else if (!port) {
+    plan.manual.push(
+      `${at(http.entry.pair.line)} sets the endpoint's http: options without a port. Bind on PORT, which Dokku sets:\n  ${endpointRef},\n` +
+        '    http: [ip: {0, 0, 0, 0, 0, 0, 0, 0}, port: String.to_integer(System.get_env("PORT") || "4000")]',
+    );
+  } else if (!model.sourcesOf(port.entry.value, port.call).variables.length) {
+    plan.manual.push(
+      `${at(port.entry.pair.line)} binds the endpoint to a fixed port (${port.entry.value.text}); Dokku routes traffic to the port in PORT (5000). ` +
+        'Read it: port: String.to_integer(System.get_env("PORT") || "4000").',
+    );
   }
-  if (/\bip:\s*\{\s*127\s*,/.test(endpoint)) {
-    plan.manual.push(`${file} binds the endpoint to 127.0.0.1, which the Dokku proxy cannot reach from outside the container. Use ip: {0, 0, 0, 0, 0, 0, 0, 0}.`);
+  const ip = endpoint.value(['http', 'ip']);
+  if (ip && /^\{\s*127\s*,/.test(ip.entry.value.text)) {
+    plan.manual.push(`${at(ip.entry.pair.line)} binds the endpoint to 127.0.0.1, which the Dokku proxy cannot reach from outside the container. Use ip: {0, 0, 0, 0, 0, 0, 0, 0}.`);
   }
 
-  planRepos(code, content, ctx, plan, file);
+  planRepos(model, ctx, plan, file);
   return plan;
 }
 
-function planRepos(code: string, content: string, ctx: RuntimeContext, plan: RuntimePlan, file: string): void {
+/** The public URL must be https on 443 behind Dokku's TLS proxy: added when unset, reported when set otherwise. */
+function planScheme(endpoint: ReturnType<typeof endpointFacts>, plan: RuntimePlan, endpointRef: string, at: (line: number) => string): void {
+  const scheme = endpoint.value(['url', 'scheme']);
+  const urlPort = endpoint.value(['url', 'port']);
+  if (!scheme && !urlPort) {
+    plan.endpointKeys.push('url: [scheme: "https", port: 443]');
+    return;
+  }
+  const schemeValue = scheme && stringValue(scheme.entry.value);
+  const portValue = urlPort?.entry.value.type === 'integer' ? urlPort.entry.value.text : undefined;
+  if ((scheme && schemeValue !== undefined && schemeValue !== 'https') || (!scheme && portValue !== undefined) || (portValue !== undefined && portValue !== '443')) {
+    const line = (scheme ?? urlPort)!.entry.pair.line;
+    plan.manual.push(
+      `${at(line)} makes the endpoint's public URL ${schemeValue ?? 'http'}://...${portValue ? `:${portValue}` : ''}. ` +
+        `Behind Dokku's TLS proxy (after letsencrypt:enable) use url: [..., scheme: "https", port: 443] in ${endpointRef}.`,
+    );
+  }
+}
+
+function planRepos(model: ConfigModel, ctx: RuntimeContext, plan: RuntimePlan, file: string): void {
   const sqlite = ctx.adapter === 'sqlite';
   const locationKey = sqlite ? 'database' : 'url';
   const locationVar = sqlite ? 'database_path' : 'database_url';
   const pool = `pool_size: String.to_integer(System.get_env("POOL_SIZE") || "${sqlite ? '5' : '10'}")`;
+  const reads = (variable: string) => model.reads.some(read => read.variable === variable);
   const defined = (name: string) => plan.prod.some(added => added.trimStart().startsWith(`${name} =`));
   for (const repo of ctx.repos) {
-    const statement = configStatements(content, repo.app, repo.module).join('\n');
+    const settings = settingsOf(model, repo.app, repo.module);
+    const configured = settings.calls.length > 0;
     const keys: string[] = [];
-    if (!statement) {
+    if (!configured) {
       if (repo.primary) {
         plan.prod.push(raiseUnlessSet(locationVar, repo.variable, databaseHelp(ctx, repo.variable)));
         keys.push(`${locationKey}: ${locationVar}`);
       } else {
         // Later repos default to the primary database when their own variable is unset.
         const primary = ctx.repos.find(other => other.primary);
-        if (primary && !defined(locationVar) && reads(code, primary.variable)) plan.prod.push(`  ${locationVar} = System.get_env("${primary.variable}")`);
+        if (primary && !defined(locationVar) && reads(primary.variable)) plan.prod.push(`  ${locationVar} = System.get_env("${primary.variable}")`);
         keys.push(`${locationKey}: System.get_env("${repo.variable}")${defined(locationVar) ? ` || ${locationVar}` : ''}`);
       }
-    } else if (!reads(code, repo.variable)) {
-      // Configured another way (separate user/host variables, ...): only the user knows which way is right.
-      const plugin = ctx.adapter && DATABASE_PLUGINS[ctx.adapter]?.plugin;
-      const provider = sqlite ? 'should point at the database file on Dokku storage' : plugin ? `dokku ${plugin}:link sets` : 'Dokku passes in';
-      plan.manual.push(
-        `${file} configures ${repo.module} without reading ${repo.variable}, which ${provider}. ` +
-          `Read it at boot, or set the variables your config reads with dokku config:set ${ctx.appName} ...:\n` +
-          `  config :${repo.app}, ${repo.module},\n    ${locationKey}: System.get_env("${repo.variable}")`,
-      );
+    } else {
+      const location = ['url', 'database', 'hostname', 'socket_dir', 'socket'].map(key => settings.value([key])).find(Boolean);
+      if (!location) {
+        const provider = sqlite ? 'should point at the database file on Dokku storage' : DATABASE_PLUGINS[ctx.adapter!] ? `dokku ${DATABASE_PLUGINS[ctx.adapter!]!.plugin}:link sets` : 'Dokku passes in';
+        plan.manual.push(
+          `${file}:${settings.calls[0].line} configures ${repo.module} without saying where the database is. Read ${repo.variable}, which ${provider}:\n` +
+            `  config :${repo.app}, ${repo.module},\n    ${locationKey}: System.get_env("${repo.variable}")`,
+        );
+      }
     }
     // A repo the file does not configure gets the full set; a configured one only what nothing in the file provides.
-    if (!statement || (!/\bpool_size:/.test(statement) && !reads(code, 'POOL_SIZE'))) keys.push(pool);
-    if (socketAdapter(ctx.adapter) && (!statement || (!/\bsocket_options:/.test(statement) && !reads(code, 'ECTO_IPV6')))) {
+    if (!configured || (!settings.value(['pool_size']) && !reads('POOL_SIZE'))) keys.push(pool);
+    if (socketAdapter(ctx.adapter) && (!configured || (!settings.value(['socket_options']) && !reads('ECTO_IPV6')))) {
       if (!defined('maybe_ipv6')) plan.prod.push('  maybe_ipv6 = if System.get_env("ECTO_IPV6") in ~w(true 1), do: [:inet6], else: []');
       keys.push('socket_options: maybe_ipv6');
     }
@@ -334,26 +372,33 @@ export function injectRuntimeConfig(content: string, ctx: RuntimeContext): Injec
 
 /**
  * Adds the Dokku commands to the `raise` messages phx.new writes for a missing
- * SECRET_KEY_BASE / DATABASE_URL / DATABASE_PATH, right after their "is missing." line.
+ * SECRET_KEY_BASE / DATABASE_URL / DATABASE_PATH, right after their "is missing." line
+ * inside the message string.
  */
 export function injectDokkuHints(content: string, ctx: RuntimeContext): Injection {
   const eol = lineEndingOf(content);
-  let result = content;
   const hints: [string, string[], RegExp][] = [
     ['SECRET_KEY_BASE', secretKeyBaseHelp(ctx).slice(1), /dokku config:set \S+ SECRET_KEY_BASE=/],
   ];
   const primary = ctx.repos.find(repo => repo.primary);
   if (primary) hints.push([primary.variable, databaseHints(ctx, primary.variable), /On Dokku, (?:create a database|keep the database file)|dokku config:set \S+ DATABASE_(?:URL|PATH)=/]);
-  let changed = false;
+  const messages = findAll(parseElixir(content, 'config/runtime.exs').root, node => isCall(node, undefined, 'raise'))
+    .map(call => callArguments(call).positional[0])
+    .filter((message): message is SyntaxNode => message?.type === 'string');
+  // Insert from the end of the file backwards, so earlier offsets stay valid.
+  const inserts: { at: number; text: string }[] = [];
   for (const [variable, lines, present] of hints) {
-    if (present.test(result)) continue;
-    const anchor = new RegExp(`^([ \\t]*)environment variable ${variable} is missing\\.[^\\r\\n]*\\r?\\n`, 'm').exec(result);
-    if (!anchor) continue;
-    const at = anchor.index + anchor[0].length;
-    result = result.slice(0, at) + withLineEnding(heredocBody(lines, anchor[1]), eol) + eol + result.slice(at);
-    changed = true;
+    for (const message of messages) {
+      if (present.test(message.text)) continue;
+      const line = new RegExp(`^([ \\t]*)environment variable ${variable} is missing\\.[^\\r\\n]*\\r?\\n`, 'm').exec(message.text);
+      if (!line) continue;
+      inserts.push({ at: message.start + line.index + line[0].length, text: withLineEnding(heredocBody(lines, line[1]), eol) + eol });
+    }
   }
-  return changed ? { kind: 'injected', content: result } : { kind: 'present' };
+  if (!inserts.length) return { kind: 'present' };
+  let result = content;
+  for (const insert of inserts.sort((x, y) => y.at - x.at)) result = result.slice(0, insert.at) + insert.text + result.slice(insert.at);
+  return { kind: 'injected', content: result };
 }
 
 // --- logger -------------------------------------------------------------------------------
@@ -378,34 +423,23 @@ export function logLevelBlock(appName: string): string {
 }
 
 export function injectLogLevelOverride(content: string, appName: string): Injection {
-  return appendBlock(content, logLevelBlock(appName), current => reads(codeOf(current), 'LOG_LEVEL'));
+  return appendBlock(content, logLevelBlock(appName), current => runtimeConfigOf(current).reads.some(read => read.variable === 'LOG_LEVEL'));
 }
 
 export const PROD_LOG_LEVEL = ['# Do not print debug messages in production (LOG_LEVEL in config/runtime.exs overrides it at boot).', 'config :logger, level: :info'].join('\n');
 
 /** config/prod.exs: `level: :debug` becomes `:info`; no level at all gets `config :logger, level: :info`. */
 export function injectProdLogLevel(content: string): Injection {
-  const lines = content.split('\n');
-  let inLogger = false;
-  let depth = 0;
-  for (let index = 0; index < lines.length; index++) {
-    const line = lines[index].replace(/\r$/, '');
-    if (line.trimStart().startsWith('#')) continue;
-    const head = /^(\s*)config\s*\(?\s*:logger\s*,\s*(.*)$/.exec(line);
-    if (head) {
-      // `config :logger, :console, ...` configures a backend, not the level.
-      inLogger = !/^:\w+/.test(head[2]);
-      depth = head[1].length;
-    } else if (line.trim() && line.length - line.trimStart().length <= depth) {
-      inLogger = false;
-    }
-    if (!inLogger) continue;
-    const level = /\blevel:\s*/.exec(line);
+  const root = parseElixir(content, 'config/prod.exs').root;
+  for (const call of findAll(root, node => isCall(node, undefined, 'config'))) {
+    const { positional, keywords } = callArguments(call);
+    // `config :logger, :console, ...` configures a backend, not the level.
+    if (atomValue(positional[0]) !== 'logger' || positional.length > 1) continue;
+    const level = keywords.find(entry => entry.key === 'level');
     if (!level) continue;
     // Any other level, or one the user computes, is theirs to keep.
-    if (!/^:debug\b/.test(line.slice(level.index + level[0].length))) return { kind: 'present' };
-    lines[index] = lines[index].slice(0, level.index) + lines[index].slice(level.index).replace(':debug', ':info');
-    return { kind: 'injected', content: lines.join('\n') };
+    if (level.value.text !== ':debug') return { kind: 'present' };
+    return { kind: 'injected', content: content.slice(0, level.value.start) + ':info' + content.slice(level.value.end) };
   }
   return appendBlock(content, PROD_LOG_LEVEL, () => false);
 }
@@ -425,35 +459,35 @@ export function healthScope(webModule: string): string {
   ].join('\n');
 }
 
-const ROUTE_PATH = /^[ \t]*(?:(?:get|forward|live)\s*\(?\s*|match\s*\(?\s*:[\w*]+\s*,\s*)"([^"]*)"/;
-const SCOPE_PATH = /^[ \t]*scope\s*\(?\s*(?:path:\s*)?"([^"]*)"/;
-const indentOf = (line: string) => line.length - line.trimStart().length;
-
-/**
- * The path a route line answers: its own path under the paths of the scopes around it
- * (a formatted router indents a scope's body deeper than the `scope` line).
- */
-function routePath(lines: string[], index: number, own: string): string {
-  const parts = [own];
-  let depth = indentOf(lines[index]);
-  for (let at = index - 1; at >= 0 && depth > 0; at--) {
-    if (!lines[at].trim() || indentOf(lines[at]) >= depth) continue;
-    depth = indentOf(lines[at]);
-    const scope = SCOPE_PATH.exec(lines[at]);
-    if (scope) parts.unshift(scope[1]);
-  }
-  return ('/' + parts.join('/')).replace(/\/+/g, '/').replace(/(.)\/$/, '$1');
+/** The path a route call answers on its own (`get "/health", ...`, `match :get, "/health", ...`, `forward "/health", ...`). */
+function ownRoutePath(node: SyntaxNode): string | undefined {
+  const name = callName(node);
+  if (!name || name.module) return undefined;
+  const args = callArguments(node).positional;
+  if (['get', 'forward', 'live', 'head'].includes(name.name)) return stringValue(args[0]);
+  if (name.name === 'match') return stringValue(args[1]);
+  return undefined;
 }
 
-/** A route the router already has (ours or the user's) for `/health`, as its line; `/api/health` does not count. */
+/** `scope "/api", ...`, `scope path: "/api"`: the path a scope adds. */
+function scopePath(scope: SyntaxNode): string | undefined {
+  const { positional, keywords } = callArguments(scope);
+  return stringValue(positional[0]) ?? stringValue(keywords.find(entry => entry.key === 'path')?.value) ?? '';
+}
+
+/** A route the router already has (ours or the user's) for `/health`, as its line; `/api/health` does not count, nor a route only dev builds have. */
 export function existingHealthRoute(router: string): string | undefined {
-  const lines = codeOf(router).split('\n');
-  return lines
-    .find((line, index) => {
-      const route = ROUTE_PATH.exec(line);
-      return route !== null && routePath(lines, index, route[1]) === '/health';
-    })
-    ?.trim();
+  const root = parseElixir(router, 'router.ex').root;
+  const route = findAll(root, node => ownRoutePath(node) !== undefined).find(node => {
+    const parts = [ownRoutePath(node)!];
+    for (let parent = node.parent; parent; parent = parent.parent) {
+      if (isCall(parent, undefined, 'scope')) parts.unshift(scopePath(parent) ?? '');
+      // `if Mix.env() in [:dev, :test] do ... end`: not in a release.
+      if (isCall(parent, undefined, 'if') && evaluateForProd(callArguments(parent).positional[0]!) === false) return false;
+    }
+    return ('/' + parts.join('/')).replace(/\/+/g, '/').replace(/(.)\/$/, '$1') === '/health';
+  });
+  return route?.text.split('\n')[0].trim();
 }
 
 /**
@@ -466,22 +500,35 @@ export function injectHealthRoute(router: string, webModule: string, routerFile 
     healthScope(webModule).replace(/^/gm, '  ');
   if (existingHealthRoute(router)) return { kind: 'present' };
   const eol = lineEndingOf(router);
-  const lines = router.split(/\r?\n/);
-  const useLine = lines.findIndex(line => /^\s*use\s+(?:Phoenix\.Router|[\w.]+,\s*:router)\b/.test(line));
-  if (useLine === -1) return { kind: 'no-anchor', help };
-  const by = /^\s*/.exec(lines[useLine])![0];
-  const routeStart = new RegExp(`^${by}(?:${ROUTE_MACROS.join('|')})\\b`);
-  let at = lines.findIndex((line, index) => index > useLine && routeStart.test(line));
-  if (at === -1) {
-    // No routes yet: before the module's closing `end`.
-    at = lines.findLastIndex(line => line === by.slice(2) + 'end');
-    if (at <= useLine) return { kind: 'no-anchor', help };
+  const root = parseElixir(router, routerFile).root;
+  const module = moduleDefinitions(root).find(candidate =>
+    (doBlock(candidate.node)?.body ?? []).some(node => isCall(node, undefined, 'use') && (callArguments(node).positional[0]?.text === 'Phoenix.Router' || atomValue(callArguments(node).positional[1]) === 'router')),
+  );
+  const block = module?.node.childOfType('do_block');
+  const use = module && doBlock(module.node)!.body.find(node => isCall(node, undefined, 'use'));
+  if (!module || !block || !use) return { kind: 'no-anchor', help };
+  const by = ' '.repeat(use.column);
+  // Statements (and the comments right above them) in the module body, in order.
+  const statements = block.children.filter(child => child.named && child.type !== 'comment');
+  let target = statements.find(node => node.start > use.start && ROUTE_MACROS.includes(callName(node)?.name ?? '') && !callName(node)?.module);
+  let at: number;
+  if (target) {
+    // Comments right above the route (no blank line between) belong to it: insert before them.
+    for (let index = block.children.indexOf(target) - 1; index >= 0; index--) {
+      const previous = block.children[index];
+      if (previous.type !== 'comment' || previous.line !== target.line - 1) break;
+      target = previous;
+    }
+    at = router.lastIndexOf('\n', target.start) + 1;
+  } else {
+    const end = block.children.at(-1);
+    if (!end || end.type !== 'end') return { kind: 'no-anchor', help };
+    at = router.lastIndexOf('\n', end.start) + 1;
   }
-  while (at - 1 > useLine && lines[at - 1].trimStart().startsWith('#')) at--;
-  const block = healthScope(webModule).split('\n').map(line => by + line);
-  const before = lines[at - 1].trim() === '' ? [] : [''];
-  lines.splice(at, 0, ...before, ...block, '');
-  return { kind: 'injected', content: lines.join(eol) };
+  const scope = healthScope(webModule).split('\n').map(line => by + line).join(eol);
+  const before = router.slice(0, at);
+  const blankBefore = /(?:\r?\n){2}$/.test(before) || !before.trim() ? '' : eol;
+  return { kind: 'injected', content: before + blankBefore + scope + eol + eol + router.slice(at) };
 }
 
 // --- umbrella mix.exs ---------------------------------------------------------------------
@@ -505,10 +552,19 @@ export function injectUmbrellaRelease(mixExs: string, releaseName: string, apps:
   const help =
     `mix release needs a release defined in the umbrella's mix.exs. Add to the list in \`def project\`:\n\n` +
     umbrellaReleaseSnippet(releaseName, apps, '  ');
-  if (/^\s*releases:/m.test(codeOf(mixExs))) return { kind: 'present' };
-  const anchor = /^([ \t]*)apps_path:\s*"[^"]*",[ \t]*\r?\n/m.exec(mixExs);
-  if (!anchor) return { kind: 'no-anchor', help };
+  const root = parseElixir(mixExs, 'mix.exs').root;
+  const project = moduleDefinitions(root)
+    .flatMap(module => doBlock(module.node)?.body ?? [])
+    .find(node => isCall(node, undefined, 'def') && callArguments(node).positional[0]?.text === 'project');
+  const list = project && doBlock(project)?.body.at(-1);
+  const entries = keywordEntries(list);
+  if (entries.some(entry => entry.key === 'releases')) return { kind: 'present' };
+  const appsPath = entries.find(entry => entry.key === 'apps_path');
+  if (!appsPath || appsPath.value.type !== 'string') return { kind: 'no-anchor', help };
   const eol = lineEndingOf(mixExs);
-  const at = anchor.index + anchor[0].length;
-  return { kind: 'injected', content: mixExs.slice(0, at) + withLineEnding(umbrellaReleaseSnippet(releaseName, apps, anchor[1]), eol) + eol + mixExs.slice(at) };
+  const lineEnd = mixExs.indexOf('\n', appsPath.pair.end);
+  if (lineEnd === -1) return { kind: 'no-anchor', help };
+  const at = lineEnd + 1;
+  const by = ' '.repeat(appsPath.pair.column);
+  return { kind: 'injected', content: mixExs.slice(0, at) + withLineEnding(umbrellaReleaseSnippet(releaseName, apps, by), eol) + eol + mixExs.slice(at) };
 }

@@ -11,10 +11,10 @@ import {
   SQLITE_MOUNT,
   databaseService,
   processTypes,
-  sqliteDatabasePath,
   sqliteHostDir,
   type ElixirBuildpack,
 } from './dokku.js';
+import { shellWord, type DokkuEnvironment } from './dokku-env.js';
 import type { PhoenixProject } from './project.js';
 
 export interface NextStepsInput {
@@ -24,31 +24,54 @@ export interface NextStepsInput {
   strategy: Strategy;
   /** The chosen Elixir buildpack (buildpack strategy). */
   elixirBuildpack?: ElixirBuildpack;
-  /** Printed in the config:set command, never written to a file. */
-  secretKeyBase: string;
+  /** What config:set sets (dokku-env.ts); generated secrets are printed here and written nowhere. */
+  environment: DokkuEnvironment;
+  /** Files this run wrote or changed (relative paths): committed before the first push. */
+  files: string[];
   /** For letsencrypt:set; a placeholder is printed without it. */
   email?: string;
 }
 
-/** Like `mix phx.gen.secret`: 64 random bytes, Base64, cut to 64 characters. */
-export function generateSecretKeyBase(): string {
-  return randomBytes(64).toString('base64').slice(0, 64);
+/** Like `mix phx.gen.secret [length]`: random bytes, Base64, cut to `length` characters. */
+export function generateSecret(length = 64): string {
+  return randomBytes(Math.ceil((length * 3) / 4) + 3).toString('base64').slice(0, length);
 }
+
+/** Like `mix phx.gen.secret`: 64 random bytes, Base64, cut to 64 characters. */
+export const generateSecretKeyBase = () => generateSecret(64);
 
 /** The user the Dockerfile's runner stage runs as (Debian's nobody). */
 const DOCKERFILE_UID = '65534:65534';
 
+/**
+ * Dokku versions the generated files rely on (docs/appendices/*-migration-guide.md, read in the
+ * Dokku sources): app.json `healthchecks` since 0.31.0, Procfile and app.json read from the
+ * pushed source tree since 0.29.0 / 0.30.0. An older Dokku deploys without the health check.
+ */
+export const MINIMUM_DOKKU = '0.31.0';
+
+/** `dokku config:set` with one `VAR=value` per line (a command Dokku runs on the server). */
+function configSet(app: string, assignments: string[]): string[] {
+  if (!assignments.length) return [];
+  return [`dokku config:set --no-restart ${app} \\`, ...assignments.map((assignment, index) => `  ${assignment}${index < assignments.length - 1 ? ' \\' : ''}`)];
+}
+
 export function dokkuNextSteps(input: NextStepsInput): string {
-  const { project, appName: app, host, strategy } = input;
-  const server: string[] = [`dokku apps:create ${app}`];
-  const config: string[] = [`PHX_HOST=${host}`, `SECRET_KEY_BASE=${input.secretKeyBase}`];
+  const { project, appName: app, host, strategy, environment } = input;
+  const server: string[] = [
+    `# Needs Dokku ${MINIMUM_DOKKU} or newer (dokku version): older ones skip app.json's health checks, and before 0.29/0.30 they`,
+    "# read Procfile and app.json only from the image, so the release: migration would not run. Upgrade first:",
+    '# https://dokku.com/docs/getting-started/upgrading/',
+    'dokku version',
+    `dokku apps:create ${app}`,
+  ];
 
   const adapter = project.ecto?.adapter;
   const plugin = adapter && DATABASE_PLUGINS[adapter];
   if (plugin) {
     server.push(
       `# ${plugin.label}: the plugin once per server, then a database linked to the app (sets DATABASE_URL)`,
-      `sudo dokku plugin:install ${plugin.url} ${plugin.plugin}`,
+      `sudo dokku plugin:install ${plugin.url} --name ${plugin.plugin}`,
       `dokku ${plugin.plugin}:create ${databaseService(app)}`,
       `dokku ${plugin.plugin}:link ${databaseService(app)} ${app} --no-restart`,
     );
@@ -61,10 +84,8 @@ export function dokkuNextSteps(input: NextStepsInput): string {
         : [`dokku storage:ensure-directory ${app}`]),
       `dokku storage:mount ${app} ${hostDir}:${SQLITE_MOUNT}`,
     );
-    config.push(`DATABASE_PATH=${sqliteDatabasePath(app)}`);
   } else if (adapter) {
-    server.push('# No Dokku plugin for this database: point DATABASE_URL at your server');
-    config.push('DATABASE_URL=ecto://USER:PASS@HOST/DATABASE');
+    server.push('# No Dokku plugin for this database: point the database variables below at your server');
   }
 
   server.push(`# Build with the ${strategy === 'dockerfile' ? 'Dockerfile' : 'buildpacks (.buildpacks)'}, whatever else is in the repository`);
@@ -74,12 +95,28 @@ export function dokkuNextSteps(input: NextStepsInput): string {
     server.push(`# ${stack.comment}`, `dokku buildpacks:set-property ${app} stack ${stack.image}`);
   }
 
+  const known = environment.settings.filter(setting => setting.value !== undefined);
+  const fill = environment.settings.filter(setting => setting.source === 'fill');
+  const provided = environment.settings.filter(setting => setting.source === 'dokku').map(setting => setting.variable);
+  if (known.length) {
+    server.push(
+      `# What the config reads at boot${provided.length ? ` (${provided.join(' and ')} ${provided.length === 1 ? 'comes' : 'come'} from Dokku)` : ''}. ` +
+        (known.some(setting => setting.source === 'generated') ? 'Secrets are fresh random values, printed here only.' : ''),
+      ...configSet(app, known.map(setting => `${setting.variable}=${setting.value}`)),
+    );
+  }
+  if (fill.length) {
+    server.push(
+      '# Values only you know: export each first (or put the value in place of its "${...}"). Until every one is set,',
+      '# this command fails and sets nothing, so a paste cannot store a placeholder:',
+      ...configSet(app, fill.map(setting => `${setting.variable}="\${${setting.variable}:?${setting.readAt ? `read by ${setting.readAt}` : setting.why}}"`)),
+    );
+  }
+
   server.push(
-    '# Secrets and host: SECRET_KEY_BASE is freshly generated and not saved anywhere (like mix phx.gen.secret)',
-    `dokku config:set --no-restart ${app} ${config.join(' ')}`,
     `dokku domains:set ${app} ${host}`,
     "# HTTPS with Let's Encrypt: the plugin once per server",
-    'sudo dokku plugin:install https://github.com/dokku/dokku-letsencrypt.git',
+    'sudo dokku plugin:install https://github.com/dokku/dokku-letsencrypt.git --name letsencrypt',
     input.email
       ? `dokku letsencrypt:set ${app} email ${input.email}`
       : `dokku letsencrypt:set ${app} email you@example.com  # your address, for expiry notices (or pass --email)`,
@@ -92,6 +129,20 @@ export function dokkuNextSteps(input: NextStepsInput): string {
     `and switches traffic once ${HEALTH_PATH} answers.`,
   ].filter(Boolean);
 
+  const branch = project.gitBranch ?? 'main';
+  const files = [...new Set(input.files)];
+  const local: string[] = project.gitRepository
+    ? [
+        '# Dokku builds the pushed commit, not your working tree: commit what this run wrote',
+        ...(files.length ? [`git add ${files.map(shellWord).join(' ')}`, 'git commit -m "Deploy to Dokku with phoenix-dokku"'] : []),
+      ]
+    : ['# Not a git repository yet: Dokku deploys what you push with git', `git init -b ${branch}`, 'git add -A', 'git commit -m "Deploy to Dokku with phoenix-dokku"'];
+  local.push(
+    `git remote add dokku dokku@${host}:${app}`,
+    `# A new app deploys the first branch pushed to it (Dokku 0.22.1+), and only that branch from then on`,
+    `git push dokku ${branch}`,
+  );
+
   return [
     'Next steps',
     '',
@@ -99,8 +150,7 @@ export function dokkuNextSteps(input: NextStepsInput): string {
     ...indentLines(server),
     '',
     'From this project:',
-    // Dokku deploys the branch pushed first (its deploy-branch from then on).
-    ...indentLines([`git remote add dokku dokku@${host}:${app}`, `git push dokku ${project.gitBranch ?? 'main'}`]),
+    ...indentLines(local),
     `  # ${onPush.join(', ').replace(/, and/, ' and')}`,
     '',
     'After the first deploy (the app must answer on port 80):',

@@ -105,7 +105,7 @@ export abstract class PieceGenerator extends Generator<PieceConfig, PieceOptions
   }
 
   async initializing(): Promise<void> {
-    this.project = readPhoenixProject(this.destinationRoot(), this.fs);
+    this.project = await readPhoenixProject(this.destinationRoot(), this.fs);
   }
 
   async prompting(): Promise<void> {

@@ -1,13 +1,33 @@
 /**
  * Everything the generator knows about the Phoenix project it runs in.
  *
- * This is the only module that reads `mix.exs`, `mix.lock`, `config/` and the project's
- * source tree. Sub-generators and templates receive a `PhoenixProject` and never re-derive
- * names or paths themselves.
+ * This module (with config-model.ts for config/ and previous-platform.ts for other platforms'
+ * files) is the only reader of `mix.exs`, `mix.lock`, `config/` and the project's source
+ * tree. Elixir is read with the Elixir parser (elixir-ast.ts). Sub-generators and templates
+ * receive a `PhoenixProject` and never re-derive names or paths themselves.
  */
 import { posix } from 'node:path';
+import {
+  atomValue,
+  callArguments,
+  callName,
+  doBlock,
+  findAll,
+  functionDefinitions,
+  isCall,
+  keywordEntries,
+  loadElixirParser,
+  moduleDefinitions,
+  stringValue,
+  type ElixirParser,
+  type ElixirSource,
+  type KeywordEntry,
+  type SyntaxNode,
+} from './elixir-ast.js';
+import { appSetting, endpointFacts, envRoles, readConfigModel, type ConfigModel, type EnvRead, type RoleUse } from './config-model.js';
 import { UserError } from './errors.js';
 import { ProjectFiles, type TextReader } from './files.js';
+import { readPreviousPlatforms, type PreviousPlatform } from './previous-platform.js';
 import { compareVersions } from './versions.js';
 
 export type DatabaseAdapter = 'postgres' | 'mysql' | 'sqlite' | 'mssql';
@@ -90,6 +110,20 @@ export interface ForceSslFacts {
   rewritesForwardedProto: boolean;
   /** File where it is configured. */
   file?: string;
+  line?: number;
+}
+
+/** The app's environment contract: what its config reads for prod, and what each variable is for (see config-model.ts). */
+export interface EnvironmentFacts {
+  /** Every read of an environment variable by the config for prod, in evaluation order. */
+  reads: EnvRead[];
+  roles: RoleUse[];
+  /** Reads whose variable name is computed, which nobody can list. */
+  dynamicReads: { file: string; line: number; text: string }[];
+  /** Variables the config sets itself with System.put_env. */
+  setsItself: string[];
+  /** Config files evaluated for prod and when; a file the parser could not fully read has `errorLine`. */
+  files: { file: string; phase: 'build' | 'boot'; errorLine?: number }[];
 }
 
 export interface ReleaseModuleFacts {
@@ -152,10 +186,16 @@ export interface PhoenixProject {
   configuredHost?: string;
   existing: ExistingFiles;
   /**
-   * Environment variables that config evaluated while compiling reads (every config/*.exs but
-   * runtime.exs, releases.exs, dev.exs and test.exs): a Docker build does not see Dokku's config vars.
+   * Environment variables that config evaluated while compiling reads (config.exs, prod.exs and
+   * what they import): a Docker build does not see Dokku's config vars.
    */
-  compileTimeEnv: { file: string; variable: string }[];
+  compileTimeEnv: { file: string; variable: string; line: number; need: EnvRead['need'] }[];
+  /** What the config reads from the environment, and what for. */
+  environment: EnvironmentFacts;
+  /** The config as evaluated for prod, for the runtime piece's plan and the audit. */
+  config: ConfigModel;
+  /** Settings of platforms the app was deployed on before (fly.toml, Heroku's app.json, Kamal's config/deploy.yml). */
+  previousPlatforms: PreviousPlatform[];
   /**
    * Project files a mix.exs reads when Mix loads it (`File.read!("VERSION")`), relative to the root:
    * a build that copies only mix.exs fails or silently gets the fallback without them.
@@ -163,31 +203,73 @@ export interface PhoenixProject {
   mixReadFiles: string[];
   /** The checked-out branch (`.git/HEAD`), when the project is a git repository on a branch. */
   gitBranch?: string;
+  /** The project is a git repository (Dokku deploys what is pushed with git). */
+  gitRepository: boolean;
 }
 
 const MIX_EXS = 'mix.exs';
+
+/** Parsers of other file formats, loaded only when the project has such a file. */
+export interface FormatParsers {
+  elixir: ElixirParser;
+  toml?: (text: string) => unknown;
+  yaml?: typeof import('yaml');
+  dockerfile?: typeof import('dockerfile-ast');
+}
 
 /**
  * Reads the project at `root`. Throws a `UserError` with the remedy when it is not a
  * Phoenix project.
  */
-export function readPhoenixProject(root: string, reader?: TextReader): PhoenixProject {
-  return new ProjectDetector(new ProjectFiles(root, reader)).detect();
+export async function readPhoenixProject(root: string, reader?: TextReader): Promise<PhoenixProject> {
+  const files = new ProjectFiles(root, reader);
+  const needs = (...paths: string[]) => paths.some(path => files.exists(path));
+  const parsers: FormatParsers = {
+    elixir: await loadElixirParser(),
+    toml: needs('mise.toml', '.mise.toml', 'fly.toml') ? (await import('smol-toml')).parse : undefined,
+    yaml: needs('config/deploy.yml') ? await import('yaml') : undefined,
+    dockerfile: needs('Dockerfile') ? await import('dockerfile-ast') : undefined,
+  };
+  return new ProjectDetector(files, parsers).detect();
+}
+
+/** A parsed mix.exs: the `def project` keywords and the module's functions. */
+interface MixFile {
+  source: ElixirSource;
+  module?: string;
+  project: KeywordEntry[];
+  /** The list a private function returns (`defp deps do [...] end`), by name. */
+  functionList(name: string): SyntaxNode | undefined;
 }
 
 class ProjectDetector {
-  constructor(private readonly files: ProjectFiles) {}
+  private readonly sources = new Map<string, ElixirSource | undefined>();
+
+  constructor(
+    private readonly files: ProjectFiles,
+    private readonly parsers: FormatParsers,
+  ) {}
+
+  /** A parsed Elixir file of the project (cached), or undefined when it does not exist. */
+  private elixir(file: string): ElixirSource | undefined {
+    if (!this.sources.has(file)) {
+      const text = this.files.read(file);
+      this.sources.set(file, text === undefined ? undefined : this.parsers.elixir.parse(text, file));
+    }
+    return this.sources.get(file);
+  }
 
   detect(): PhoenixProject {
-    const mixExs = this.files.read(MIX_EXS);
-    if (mixExs === undefined) {
+    const mixSource = this.elixir(MIX_EXS);
+    if (mixSource === undefined) {
       throw new UserError(
         `No mix.exs in ${this.files.root}, so this is not an Elixir project. ` +
           'Run phoenix-dokku from the root of your Phoenix project (the folder that holds mix.exs). Nothing was written.',
       );
     }
-    const rootApp = this.readMixApp('', mixExs);
-    const appsPath = /^\s*apps_path:\s*"([^"]+)"/m.exec(mixExs)?.[1];
+    const mix = readMixFile(mixSource);
+    const rootApp = this.readMixApp('', mix);
+    const appsPath = stringValue(mix.project.find(entry => entry.key === 'apps_path')?.value);
     const apps = appsPath ? this.readUmbrellaApps(appsPath) : [];
     const allApps = appsPath ? apps : [rootApp];
 
@@ -201,7 +283,7 @@ class ProjectDetector {
     }
 
     const configFiles = this.files.list('config').filter(name => name.endsWith('.exs')).map(name => `config/${name}`);
-    const config = configFiles.map(file => ({ file, content: this.files.read(file) ?? '' }));
+    const config = readConfigModel(this.files, this.parsers.elixir);
     const lock = this.files.read('mix.lock') ?? '';
     const locked = {
       phoenix: lockedVersion(lock, 'phoenix'),
@@ -214,7 +296,13 @@ class ProjectDetector {
 
     const web = this.detectWeb(webApp, sourceFiles, locked.phoenix);
     const ecto = this.detectEcto(allApps, config, sourceFiles);
-    const releasesEntry = /^\s*releases:\s*\[/m.test(mixExs);
+    const releases = releaseNames(mix);
+    const endpoint = endpointFacts(config, web.app.otpApp, web.endpointModule);
+    const roles = envRoles(config, {
+      endpoint: { app: web.app.otpApp, module: web.endpointModule },
+      repos: ecto ? ecto.repos.map(module => ({ app: ecto.app.otpApp, module })) : [],
+      sqlite: ecto?.adapter === 'sqlite',
+    });
 
     return {
       root: this.files.root,
@@ -222,44 +310,52 @@ class ProjectDetector {
       module: rootApp.module,
       umbrella: Boolean(appsPath),
       apps,
-      // The first release in mix.exs (`releases: [name: ...]` or `defp releases do [name: ...]`) is what
-      // `mix release` builds; without one it is the app's name (an umbrella has none: we propose the project's).
-      releaseName: (/releases:\s*\[\s*(\w+):/.exec(mixExs) ?? /defp?\s+releases\s+do\s*\[\s*(\w+):/.exec(mixExs))?.[1] || rootApp.otpApp,
-      releaseDefined: appsPath ? releasesEntry : true,
+      // The first release in mix.exs is what `mix release` builds; without one it is the app's name
+      // (an umbrella has none: we propose the project's).
+      releaseName: releases[0] ?? rootApp.otpApp,
+      releaseDefined: appsPath ? releases.length > 0 : true,
       web,
       ecto,
       locked,
       assets: this.detectAssets(webApp),
-      pinned: this.detectPinnedVersions(mixExs),
-      forceSsl: detectForceSsl(config),
+      pinned: this.detectPinnedVersions(mix),
+      forceSsl: forceSslOf(config, endpoint),
       configFiles,
-      configuredHost: detectConfiguredHost(config),
+      configuredHost: configuredHostOf(config, endpoint),
       existing: this.detectExistingFiles(sourceFiles),
-      compileTimeEnv: detectCompileTimeEnv(config),
-      mixReadFiles: [rootApp, ...apps].flatMap(app => this.mixReadFiles(app.dir)),
+      compileTimeEnv: config.reads
+        .filter(read => read.phase === 'build')
+        .map(({ file, variable, line, need }) => ({ file, variable, line, need })),
+      environment: { reads: config.reads, roles, dynamicReads: config.dynamicReads, setsItself: config.setsItself, files: config.files },
+      config,
+      previousPlatforms: readPreviousPlatforms(this.files, this.parsers),
+      mixReadFiles: [rootApp, ...apps].flatMap(app => this.mixReadFiles(app)),
       gitBranch: /^ref:\s*refs\/heads\/(\S+)\s*$/.exec(this.files.read('.git/HEAD') ?? '')?.[1],
+      gitRepository: this.files.exists('.git'),
     };
   }
 
-  private readMixApp(dir: string, mixExs: string): MixApp {
+  private readMixApp(dir: string, mix: MixFile): MixApp {
     const file = posix.join(dir, MIX_EXS);
-    const module = /defmodule\s+([A-Z][\w.]*)\.(?:MixProject|Mixfile|Project)\s+do/.exec(mixExs)?.[1]
-      ?? /defmodule\s+([A-Z][\w.]*)\s+do/.exec(mixExs)?.[1];
-    const otpApp = /^\s*app:\s*:(\w+)/m.exec(mixExs)?.[1];
-    const isUmbrellaRoot = /^\s*apps_path:/m.test(mixExs);
+    const module = mix.module?.replace(/\.(?:MixProject|Mixfile|Project)$/, '');
+    const otpApp = atomValue(mix.project.find(entry => entry.key === 'app')?.value);
+    const isUmbrellaRoot = mix.project.some(entry => entry.key === 'apps_path');
     if (!module || (!otpApp && !isUmbrellaRoot)) {
       throw new UserError(
-        `Could not read the project name from ${file} in ${this.files.root}: expected \`defmodule MyApp.MixProject do\` and ` +
-          '`app: :my_app` in `def project`. Fix mix.exs (does `mix compile` work?) and run again. Nothing was written.',
+        `Could not read the project name from ${file} in ${this.files.root}${mix.source.errorLine ? ` (it does not parse from line ${mix.source.errorLine})` : ''}: ` +
+          'expected `defmodule MyApp.MixProject do` and `app: :my_app` in `def project`. Fix mix.exs (does `mix compile` work?) and run again. Nothing was written.',
       );
     }
-    return { otpApp: otpApp ?? underscore(module.replace(/\.Umbrella$/, '')), module, dir, deps: depNames(mixExs) };
+    return { otpApp: otpApp ?? underscore(module.replace(/\.Umbrella$/, '')), module, dir, deps: depNames(mix) };
   }
 
-  /** String literals on a `File.` line of `dir`/mix.exs that name an existing file of the project. */
-  private mixReadFiles(dir: string): string[] {
-    const lines = (this.files.read(posix.join(dir, MIX_EXS)) ?? '').split('\n').filter(line => /\bFile\.\w+[!?]?\(/.test(line) && !/^\s*#/.test(line));
-    const paths = lines.flatMap(line => [...line.matchAll(/"([^"#{}\\]+)"/g)].map(match => posix.normalize(posix.join(dir, match[1]))));
+  /** Project files the app's mix.exs reads when Mix loads it (string arguments of `File.*` calls that name a file). */
+  private mixReadFiles(app: MixApp): string[] {
+    const source = this.elixir(posix.join(app.dir, MIX_EXS));
+    if (!source) return [];
+    const paths = findAll(source.root, node => callName(node)?.module === 'File')
+      .flatMap(call => callArguments(call).positional.map(stringValue))
+      .flatMap(path => (path === undefined ? [] : [posix.normalize(posix.join(app.dir, path))]));
     return [...new Set(paths)].filter(path => !path.startsWith('..') && !/(^|\/)mix\.(exs|lock)$/.test(path) && this.files.exists(path) && !this.files.isDirectory(path));
   }
 
@@ -268,83 +364,94 @@ class ProjectDetector {
       .list(appsPath)
       .map(name => posix.join(appsPath, name))
       .flatMap(dir => {
-        const mixExs = this.files.read(posix.join(dir, MIX_EXS));
-        return mixExs === undefined ? [] : [this.readMixApp(dir, mixExs)];
+        const source = this.elixir(posix.join(dir, MIX_EXS));
+        return source === undefined ? [] : [this.readMixApp(dir, readMixFile(source))];
       });
+  }
+
+  /** Modules defined in `files` (parsed only when their text mentions `marker`, to keep large trees fast). */
+  private modulesMentioning(files: string[], marker: string): { file: string; name: string; node: SyntaxNode }[] {
+    return files
+      .filter(file => this.files.read(file)?.includes(marker))
+      .flatMap(file => moduleDefinitions(this.elixir(file)!.root).map(module => ({ file, ...module })));
   }
 
   private detectWeb(app: MixApp, sourceFiles: string[], phoenixVersion?: string): WebFacts {
     const appFiles = sourceFiles.filter(file => file.startsWith(posix.join(app.dir, 'lib/')));
-    const routerFile = this.findFile(appFiles, posix.join(app.dir, `lib/${app.otpApp}_web/router.ex`), /use\s+(?:Phoenix\.Router|[\w.]+,\s*:router)\b/)
-      ?? this.findFile(appFiles, posix.join(app.dir, `lib/${app.otpApp}/router.ex`), /use\s+(?:Phoenix\.Router|[\w.]+,\s*:router)\b/);
-    if (!routerFile) {
+    const routers = this.modulesMentioning(appFiles, 'router').filter(module => usesModule(module.node, 'Phoenix.Router') || usedWith(module.node, 'router'));
+    const conventional = [posix.join(app.dir, `lib/${app.otpApp}_web/router.ex`), posix.join(app.dir, `lib/${app.otpApp}/router.ex`)];
+    const router = routers.find(module => conventional.includes(module.file)) ?? routers[0];
+    if (!router) {
       throw new UserError(
         `Found no Phoenix router in ${posix.join(app.dir, 'lib')} (a module with \`use Phoenix.Router\` or \`use MyAppWeb, :router\`). ` +
           'phoenix-dokku needs the router to add the /health route. Nothing was written.',
       );
     }
-    const router = this.files.read(routerFile) ?? '';
-    const routerModule = /defmodule\s+([A-Z][\w.]*)\s+do/.exec(router)?.[1] ?? `${app.module}Web.Router`;
-    const usedWebModule = /use\s+([A-Z][\w.]*),\s*:router/.exec(router)?.[1];
-    const module = usedWebModule ?? routerModule.replace(/\.Router$/, '');
-
-    const endpointFile = this.findFile(appFiles, posix.join(app.dir, `lib/${app.otpApp}_web/endpoint.ex`), /use\s+Phoenix\.Endpoint\b/);
-    const endpointModule = (endpointFile && /defmodule\s+([A-Z][\w.]*)\s+do/.exec(this.files.read(endpointFile) ?? '')?.[1]) || `${module}.Endpoint`;
-    const moduleFile = appFiles.find(file => new RegExp(`defmodule\\s+${escapeRegExp(module)}\\s+do`).test(this.files.read(file) ?? ''));
-
-    const webDir = posix.dirname(routerFile);
-    const controllersDir = this.files.isDirectory(posix.join(webDir, 'controllers')) ? posix.join(webDir, 'controllers') : webDir;
-    const webModuleSource = moduleFile ? (this.files.read(moduleFile) ?? '') : '';
+    const module = usedWith(router.node, 'router') ?? router.name.replace(/\.Router$/, '');
+    const endpoints = this.modulesMentioning(appFiles, 'Phoenix.Endpoint').filter(candidate => usesModule(candidate.node, 'Phoenix.Endpoint'));
+    const endpoint = endpoints.find(candidate => candidate.file === posix.join(app.dir, `lib/${app.otpApp}_web/endpoint.ex`)) ?? endpoints[0];
+    const webModule = this.modulesMentioning(appFiles, module).find(candidate => candidate.name === module);
+    const functions = webModule ? functionDefinitions(webModule.node) : [];
+    const controller = functions.find(fn => fn.name === 'controller');
     // 1.7+ web modules configure `formats:`; 1.6 ones pass `namespace:` and rely on views.
-    const controllerStyle = /use Phoenix\.Controller,[\s\S]*?formats:/.test(webModuleSource)
-      || (!webModuleSource && !!phoenixVersion && compareVersions(phoenixVersion, '1.7.0') >= 0)
-      ? 'phoenix-1.7'
-      : 'phoenix-1.6';
-    const controllerHelper = !webModuleSource || /\bdef\s+controller\b/.test(webModuleSource);
-    return { app, module, moduleFile, routerModule, routerFile, endpointModule, endpointFile, controllersDir, controllerStyle, controllerHelper };
+    const controllerUses = webModule ? findAll(webModule.node, node => isCall(node, undefined, 'use') && callArguments(node).positional[0]?.text === 'Phoenix.Controller') : [];
+    const usesFormats = controllerUses.some(use => callArguments(use).keywords.some(entry => entry.key === 'formats'));
+    const newPhoenix = !!phoenixVersion && compareVersions(phoenixVersion, '1.7.0') >= 0;
+    const controllerStyle = usesFormats || (!controllerUses.length && newPhoenix) ? 'phoenix-1.7' : 'phoenix-1.6';
+    const webDir = posix.dirname(router.file);
+    const controllersDir = this.files.isDirectory(posix.join(webDir, 'controllers')) ? posix.join(webDir, 'controllers') : webDir;
+    return {
+      app,
+      module,
+      moduleFile: webModule?.file,
+      routerModule: router.name,
+      routerFile: router.file,
+      endpointModule: endpoint?.name ?? `${module}.Endpoint`,
+      endpointFile: endpoint?.file,
+      controllersDir,
+      controllerStyle,
+      controllerHelper: !webModule || controller !== undefined,
+    };
   }
 
-  private detectEcto(apps: MixApp[], config: { file: string; content: string }[], sourceFiles: string[]): EctoFacts | undefined {
+  private detectEcto(apps: MixApp[], config: ConfigModel, sourceFiles: string[]): EctoFacts | undefined {
     for (const app of apps) {
       if (!app.deps.includes('ecto_sql')) continue;
-      const repos = config.flatMap(({ content }) => {
-        const match = new RegExp(`config\\s+:${app.otpApp},[^\\n]*?ecto_repos:\\s*\\[([^\\]]*)\\]`).exec(content)
-          ?? new RegExp(`config\\s+:${app.otpApp},\\s*\\n?\\s*ecto_repos:\\s*\\[([^\\]]*)\\]`).exec(content);
-        return match ? match[1].split(',').map(s => s.trim()).filter(Boolean) : [];
-      });
-      const repoModules = repos.length ? [...new Set(repos)] : this.reposFromSource(app, sourceFiles);
-      if (!repoModules.length) continue;
-      const adapter = this.adapterOf(app, repoModules, sourceFiles);
-      return { app, repos: repoModules, adapter, sql: true };
+      const configured = appSetting(config, app.otpApp, 'ecto_repos');
+      const fromConfig = configured?.entry.value.items.filter(item => item.type === 'alias').map(item => item.text) ?? [];
+      const repoModules = this.repoModules(app, sourceFiles);
+      const repos = fromConfig.length ? [...new Set(fromConfig)] : repoModules.map(repo => repo.name);
+      if (!repos.length) continue;
+      const adapterModule = repoModules.find(repo => repo.name === repos[0])?.adapter;
+      const byModule: Record<string, DatabaseAdapter> = { Postgres: 'postgres', MyXQL: 'mysql', SQLite3: 'sqlite', Tds: 'mssql' };
+      let adapter: DatabaseAdapter = 'postgres';
+      if (adapterModule && byModule[adapterModule]) adapter = byModule[adapterModule];
+      else if (app.deps.includes('myxql')) adapter = 'mysql';
+      else if (app.deps.includes('ecto_sqlite3')) adapter = 'sqlite';
+      else if (app.deps.includes('tds')) adapter = 'mssql';
+      return { app, repos, adapter, sql: true };
     }
     return undefined;
   }
 
-  private reposFromSource(app: MixApp, sourceFiles: string[]): string[] {
-    return sourceFiles
-      .filter(file => file.startsWith(posix.join(app.dir, 'lib/')))
-      .map(file => this.files.read(file) ?? '')
-      .filter(source => new RegExp(`use\\s+Ecto\\.Repo,[\\s\\S]*?otp_app:\\s*:${app.otpApp}\\b`).test(source))
-      .flatMap(source => /defmodule\s+([A-Z][\w.]*)\s+do/.exec(source)?.[1] ?? []);
-  }
-
-  private adapterOf(app: MixApp, repos: string[], sourceFiles: string[]): DatabaseAdapter {
-    const repoSource = sourceFiles
-      .map(file => this.files.read(file) ?? '')
-      .find(source => new RegExp(`defmodule\\s+${escapeRegExp(repos[0])}\\s+do`).test(source)) ?? '';
-    const adapterModule = /adapter:\s*Ecto\.Adapters\.(\w+)/.exec(repoSource)?.[1];
-    const byModule: Record<string, DatabaseAdapter> = { Postgres: 'postgres', MyXQL: 'mysql', SQLite3: 'sqlite', Tds: 'mssql' };
-    if (adapterModule && byModule[adapterModule]) return byModule[adapterModule];
-    if (app.deps.includes('myxql')) return 'mysql';
-    if (app.deps.includes('ecto_sqlite3')) return 'sqlite';
-    if (app.deps.includes('tds')) return 'mssql';
-    return 'postgres';
+  /** Modules with `use Ecto.Repo, otp_app: :app, adapter: Ecto.Adapters.X`. */
+  private repoModules(app: MixApp, sourceFiles: string[]): { name: string; adapter?: string }[] {
+    const appFiles = sourceFiles.filter(file => file.startsWith(posix.join(app.dir, 'lib/')));
+    return this.modulesMentioning(appFiles, 'Ecto.Repo').flatMap(module => {
+      const use = moduleUses(module.node).find(call => callArguments(call).positional[0]?.text === 'Ecto.Repo');
+      if (!use) return [];
+      const keywords = callArguments(use).keywords;
+      if (atomValue(keywords.find(entry => entry.key === 'otp_app')?.value) !== app.otpApp) return [];
+      const adapter = keywords.find(entry => entry.key === 'adapter')?.value.text.replace(/^Ecto\.Adapters\./, '');
+      return [{ name: module.name, adapter }];
+    });
   }
 
   private detectAssets(webApp: MixApp): AssetFacts | undefined {
     const dir = posix.join(webApp.dir, 'assets');
     if (!this.files.isDirectory(dir)) return undefined;
-    const mixExs = this.files.read(posix.join(webApp.dir, MIX_EXS)) ?? '';
+    const mixSource = this.elixir(posix.join(webApp.dir, MIX_EXS));
+    const aliases = mixSource ? aliasNames(readMixFile(mixSource)) : [];
     const lockfile = ['package-lock.json', 'npm-shrinkwrap.json'].map(name => posix.join(dir, name)).find(file => this.files.exists(file));
     return {
       dir,
@@ -354,14 +461,14 @@ class ProjectDetector {
       npmLockfile: lockfile,
       npmScripts: npmScripts(this.files.read(posix.join(dir, 'package.json'))),
       aliases: {
-        setup: hasAlias(mixExs, 'assets.setup'),
-        build: hasAlias(mixExs, 'assets.build'),
-        deploy: hasAlias(mixExs, 'assets.deploy'),
+        setup: aliases.includes('assets.setup'),
+        build: aliases.includes('assets.build'),
+        deploy: aliases.includes('assets.deploy'),
       },
     };
   }
 
-  private detectPinnedVersions(mixExs: string): PinnedVersions {
+  private detectPinnedVersions(mix: MixFile): PinnedVersions {
     const pinned: PinnedVersions = {};
     const take = (key: 'erlang' | 'elixir' | 'node' | 'npm', value: string | undefined, source: string) => {
       if (value && !pinned[key]) pinned[key] = { value, source };
@@ -376,8 +483,8 @@ class ProjectDetector {
     }
     for (const file of ['mise.toml', '.mise.toml']) {
       const toml = this.files.read(file);
-      if (toml === undefined) continue;
-      const tools = parseMiseTools(toml);
+      if (toml === undefined || !this.parsers.toml) continue;
+      const tools = parseMiseTools(toml, this.parsers.toml, file);
       take('erlang', tools.erlang, `${file} (erlang)`);
       take('elixir', tools.elixir, `${file} (elixir)`);
       take('node', tools.node ?? tools.nodejs, `${file} (node)`);
@@ -394,19 +501,35 @@ class ProjectDetector {
       take('node', vars.node_version, 'phoenix_static_buildpack.config (node_version)');
       take('npm', vars.npm_version, 'phoenix_static_buildpack.config (npm_version)');
     }
-    const dockerfile = this.files.read('Dockerfile');
-    if (dockerfile !== undefined) {
-      take('elixir', /^ARG\s+ELIXIR_VERSION=(\S+)/m.exec(dockerfile)?.[1], 'Dockerfile (ARG ELIXIR_VERSION)');
-      take('erlang', /^ARG\s+OTP_VERSION=(\S+)/m.exec(dockerfile)?.[1], 'Dockerfile (ARG OTP_VERSION)');
+    const args = this.dockerfileArgs();
+    if (args) {
+      take('elixir', args.ELIXIR_VERSION, 'Dockerfile (ARG ELIXIR_VERSION)');
+      take('erlang', args.OTP_VERSION, 'Dockerfile (ARG OTP_VERSION)');
     }
     // Tool managers write Elixir as `1.17.3-otp-27`; the OTP suffix is not part of the version.
     if (pinned.elixir) pinned.elixir = { ...pinned.elixir, value: pinned.elixir.value.replace(/-otp-\d+$/, '') };
-    pinned.elixirRequirement = /^\s*elixir:\s*"([^"]+)"/m.exec(mixExs)?.[1];
+    pinned.elixirRequirement = stringValue(mix.project.find(entry => entry.key === 'elixir')?.value);
     return pinned;
+  }
+
+  /** ARG defaults before the first FROM (quotes removed), read with dockerfile-ast; undefined without a Dockerfile. */
+  private dockerfileArgs(): Record<string, string> | undefined {
+    const text = this.files.read('Dockerfile');
+    if (text === undefined || !this.parsers.dockerfile) return undefined;
+    const dockerfile = this.parsers.dockerfile.DockerfileParser.parse(text);
+    const args: Record<string, string> = {};
+    for (const arg of dockerfile.getInitialARGs()) {
+      const property = arg.getProperty();
+      const value = property?.getValue();
+      if (property && value !== null && value !== undefined) args[property.getName()] = value;
+    }
+    return args;
   }
 
   private detectExistingFiles(sourceFiles: string[]): ExistingFiles {
     const ifExists = (file: string) => (this.files.exists(file) ? file : undefined);
+    const server = this.files.read('rel/overlays/bin/server') ?? '';
+    const migrate = this.files.read('rel/overlays/bin/migrate') ?? '';
     return {
       runtimeConfig: ifExists('config/runtime.exs'),
       releasesConfig: ifExists('config/releases.exs'),
@@ -421,49 +544,107 @@ class ProjectDetector {
       rel: this.files.isDirectory('rel') ? 'rel' : undefined,
       serverScript: ifExists('rel/overlays/bin/server'),
       migrateScript: ifExists('rel/overlays/bin/migrate'),
-      serverScriptSetsPhxServer: /PHX_SERVER=\S+[^\n]*\sstart\b/.test(this.files.read('rel/overlays/bin/server') ?? '') || undefined,
-      migrateScriptEval: /\seval\s+["']?([A-Z][\w.]*\.\w+(?:\(\))?)/.exec(this.files.read('rel/overlays/bin/migrate') ?? '')?.[1],
+      // Shell scripts, read line by line: `PHX_SERVER=true exec ./shop start`.
+      serverScriptSetsPhxServer: shellLines(server).some(line => /^(?:exec\s+)?(?:env\s+)?PHX_SERVER=\S+\s.*\bstart\b/.test(line) || /^export\s+PHX_SERVER=/.test(line)) || undefined,
+      migrateScriptEval: shellLines(migrate).map(line => /\seval\s+["']?([A-Z][\w.]*\.\w+(?:\(\))?)/.exec(line)?.[1]).find(Boolean),
       releaseModule: this.findReleaseModule(sourceFiles),
-      dockerfileArgs: dockerfileArgs(this.files.read('Dockerfile')),
+      dockerfileArgs: this.dockerfileArgs(),
     };
   }
 
-  /** A module that runs migrations without Mix (`Ecto.Migrator` + `def migrate`), under any name. */
+  /** A module that runs migrations without Mix (uses `Ecto.Migrator` and defines `migrate`), under any name. */
   private findReleaseModule(sourceFiles: string[]): ReleaseModuleFacts | undefined {
-    for (const file of sourceFiles) {
-      const source = this.files.read(file) ?? '';
-      if (!source.includes('Ecto.Migrator') || !/\bdef\s+migrate\b/.test(source)) continue;
-      const module = /defmodule\s+([A-Z][\w.]*)\s+do/.exec(source)?.[1];
-      if (!module) continue;
+    for (const module of this.modulesMentioning(sourceFiles, 'Ecto.Migrator')) {
+      const functions = functionDefinitions(module.node);
+      if (!functions.some(fn => fn.name === 'migrate' && fn.kind === 'def')) continue;
+      if (!findAll(module.node, node => node.type === 'alias' && node.text === 'Ecto.Migrator').length) continue;
       return {
-        module,
-        file,
+        module: module.name,
+        file: module.file,
         migrate: true,
-        rollback: /\bdef\s+rollback\b/.test(source),
-        startsSsl: /ensure_all_started\(\s*:ssl\s*\)/.test(source),
+        rollback: functions.some(fn => fn.name === 'rollback' && fn.kind === 'def'),
+        startsSsl: findAll(module.node, node => isCall(node, 'Application', 'ensure_all_started') && atomValue(callArguments(node).positional[0]) === 'ssl').length > 0,
       };
     }
     return undefined;
   }
-
-  /** The conventional path when it exists, else the first file matching `marker`. */
-  private findFile(files: string[], conventional: string, marker: RegExp): string | undefined {
-    if (marker.test(this.files.read(conventional) ?? '')) return conventional;
-    return files.find(file => marker.test(this.files.read(file) ?? ''));
-  }
 }
 
-function depNames(mixExs: string): string[] {
-  const deps = /defp?\s+deps\b[\s\S]*?\bdo\b([\s\S]*?)^\s{2}end/m.exec(mixExs)?.[1] ?? mixExs;
-  return [...new Set([...deps.matchAll(/^\s*\{:(\w+)\s*,/gm)].map(m => m[1]))];
+/** The `def project` keywords and the module of a mix.exs. */
+function readMixFile(source: ElixirSource): MixFile {
+  const module = moduleDefinitions(source.root)[0];
+  const functions = module ? functionDefinitions(module.node) : [];
+  const listOf = (name: string) => {
+    const last = functions.find(fn => fn.name === name)?.body.at(-1);
+    return last?.type === 'list' ? last : undefined;
+  };
+  return { source, module: module?.name, project: keywordEntries(listOf('project')), functionList: listOf };
 }
 
-function hasAlias(mixExs: string, name: string): boolean {
-  return new RegExp(`"${escapeRegExp(name)}"\\s*(?::|=>)`).test(mixExs);
+/** A value of `def project` that is either written inline or returned by a function (`deps: deps()`). */
+function projectList(mix: MixFile, key: string): SyntaxNode | undefined {
+  const value = mix.project.find(entry => entry.key === key)?.value;
+  if (value?.type === 'list') return value;
+  const name = value && callName(value)?.name;
+  return mix.functionList(name ?? key);
 }
+
+function depNames(mix: MixFile): string[] {
+  const deps = projectList(mix, 'deps');
+  if (!deps) return [];
+  // Tuples anywhere in the list (also inside `++ if ...` additions): `{:phoenix, "~> 1.7"}`.
+  return [...new Set(findAll(deps, node => node.type === 'tuple').map(tuple => atomValue(tuple.items[0])).filter((name): name is string => Boolean(name)))];
+}
+
+function aliasNames(mix: MixFile): string[] {
+  return keywordEntries(projectList(mix, 'aliases')).map(entry => entry.key);
+}
+
+/** Release names in mix.exs (`releases: [shop: [...]]` or `releases: releases()`), in order. */
+function releaseNames(mix: MixFile): string[] {
+  return keywordEntries(projectList(mix, 'releases')).map(entry => entry.key);
+}
+
+/** `use` calls directly in a module's body. */
+function moduleUses(module: SyntaxNode): SyntaxNode[] {
+  return (doBlock(module)?.body ?? []).filter(node => isCall(node, undefined, 'use'));
+}
+
+const usesModule = (module: SyntaxNode, name: string) => moduleUses(module).some(call => callArguments(call).positional[0]?.text === name);
+
+/** `use MyAppWeb, :router` → `MyAppWeb`. */
+function usedWith(module: SyntaxNode, kind: string): string | undefined {
+  const use = moduleUses(module).find(call => atomValue(callArguments(call).positional[1]) === kind);
+  return use && callArguments(use).positional[0]?.text;
+}
+
+/** Lines of a shell script without comments. */
+const shellLines = (script: string) => script.split(/\r?\n/).map(line => line.trim()).filter(line => line && !line.startsWith('#'));
 
 function lockedVersion(lock: string, dep: string): string | undefined {
   return new RegExp(`^\\s*"${dep}":\\s*\\{:hex,\\s*:\\w+,\\s*"([^"]+)"`, 'm').exec(lock)?.[1];
+}
+
+function forceSslOf(config: ConfigModel, endpoint: ReturnType<typeof endpointFacts>): ForceSslFacts {
+  const found = endpoint.value(['force_ssl']);
+  if (!found || ['false', 'nil'].includes(found.entry.value.text)) return { enabled: false, rewritesForwardedProto: false };
+  const rewriteOn = keywordEntries(found.entry.value).find(entry => entry.key === 'rewrite_on');
+  void config;
+  return {
+    enabled: true,
+    rewritesForwardedProto: rewriteOn?.value.items.some(item => atomValue(item) === 'x_forwarded_proto') ?? false,
+    file: found.call.file,
+    line: found.entry.pair.line,
+  };
+}
+
+/** A literal public host the config sets for prod (not example.com or localhost, not read from the environment). */
+function configuredHostOf(config: ConfigModel, endpoint: ReturnType<typeof endpointFacts>): string | undefined {
+  const found = endpoint.value(['url', 'host']);
+  if (!found) return undefined;
+  const sources = config.sourcesOf(found.entry.value, found.call);
+  if (sources.variables.length) return undefined;
+  return sources.literals.find(host => host !== 'example.com' && host !== 'localhost' && /^[a-z0-9.-]+\.[a-z]{2,}$/i.test(host));
 }
 
 /** `.tool-versions`: `name version [fallback versions...]`, `#` comments. */
@@ -476,21 +657,24 @@ export function parseToolVersions(content: string): Record<string, string> {
   return tools;
 }
 
-/** The `[tools]` table of mise.toml: `erlang = "27.1"`, `node = ["22", "20"]`, `elixir = { version = "1.18" }`. */
-export function parseMiseTools(content: string): Record<string, string> {
+/**
+ * The `[tools]` table of mise.toml, read with a TOML parser: `erlang = "27.1"`,
+ * `node = ["22", "20"]` (first wins), `elixir = { version = "1.18" }`. A file that is not valid
+ * TOML is a UserError: mise itself would refuse it.
+ */
+export function parseMiseTools(content: string, parseToml: (text: string) => unknown, file = 'mise.toml'): Record<string, string> {
+  let document: unknown;
+  try {
+    document = parseToml(content);
+  } catch (error) {
+    throw new UserError(`${file} is not valid TOML (${(error as Error).message.split('\n')[0]}). Fix it (mise would refuse it too) and run again. Nothing was written.`);
+  }
+  const table = (document as { tools?: Record<string, unknown> }).tools ?? {};
   const tools: Record<string, string> = {};
-  let inTools = false;
-  for (const raw of content.split(/\r?\n/)) {
-    const line = raw.replace(/(^|\s)#.*$/, '').trim();
-    if (line.startsWith('[')) {
-      inTools = line === '[tools]';
-      continue;
-    }
-    if (!inTools) continue;
-    const match = /^"?([\w-]+)"?\s*=\s*(.+)$/.exec(line);
-    if (!match) continue;
-    const value = /"([^"]+)"/.exec(match[2])?.[1];
-    if (value && !(match[1] in tools)) tools[match[1]] = value;
+  for (const [name, spec] of Object.entries(table)) {
+    const first = Array.isArray(spec) ? spec[0] : spec;
+    const version = typeof first === 'string' ? first : typeof (first as { version?: unknown })?.version === 'string' ? (first as { version: string }).version : undefined;
+    if (version) tools[name] = version;
   }
   return tools;
 }
@@ -509,28 +693,6 @@ export function parseShellAssignments(content: string): Record<string, string> {
   return vars;
 }
 
-function detectForceSsl(config: { file: string; content: string }[]): ForceSslFacts {
-  for (const { file, content } of config) {
-    const uncommented = content.replace(/#.*$/gm, '');
-    const index = uncommented.search(/\bforce_ssl:/);
-    if (index === -1) continue;
-    const value = uncommented.slice(index, index + 400);
-    if (/^force_ssl:\s*(?:false|nil)\b/.test(value)) continue;
-    return { enabled: true, rewritesForwardedProto: /rewrite_on:\s*\[[^\]]*:x_forwarded_proto/.test(value), file };
-  }
-  return { enabled: false, rewritesForwardedProto: false };
-}
-
-const RUNTIME_ONLY_CONFIG = /(?:^|\/)(?:runtime|releases|dev|test)\.exs$/;
-
-function detectCompileTimeEnv(config: { file: string; content: string }[]): { file: string; variable: string }[] {
-  return config
-    .filter(({ file }) => !RUNTIME_ONLY_CONFIG.test(file))
-    .flatMap(({ file, content }) =>
-      [...new Set([...content.replace(/#.*$/gm, '').matchAll(/System\.(?:get_env|fetch_env!?)\(\s*"([^"]+)"/g)].map(m => m[1]))].map(variable => ({ file, variable })),
-    );
-}
-
 function npmScripts(packageJson: string | undefined): string[] {
   if (packageJson === undefined) return [];
   try {
@@ -541,27 +703,7 @@ function npmScripts(packageJson: string | undefined): string[] {
   }
 }
 
-function detectConfiguredHost(config: { file: string; content: string }[]): string | undefined {
-  for (const { content } of config) {
-    for (const match of content.matchAll(/url:\s*\[\s*host:\s*"([^"]+)"/g)) {
-      const host = match[1];
-      if (host !== 'example.com' && host !== 'localhost' && !host.includes('#{')) return host;
-    }
-  }
-  return undefined;
-}
-
 function underscore(name: string): string {
   return name.replace(/([a-z\d])([A-Z])/g, '$1_$2').replace(/[.\-\s]+/g, '_').toLowerCase();
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** ARG defaults before the first FROM (quotes removed); undefined without a Dockerfile. */
-function dockerfileArgs(dockerfile: string | undefined): Record<string, string> | undefined {
-  if (dockerfile === undefined) return undefined;
-  const head = dockerfile.split(/^[ \t]*FROM[ \t]/im)[0];
-  return Object.fromEntries([...head.matchAll(/^[ \t]*ARG[ \t]+(\w+)=("?)([^"\n]*?)\2[ \t]*$/gim)].map(match => [match[1], match[3]]));
-}

@@ -3,6 +3,7 @@
  * print one summary at the end.
  */
 import type { DokkuAnswers } from './answers.js';
+import type { DokkuEnvironment, EnvSetting } from './dokku-env.js';
 
 export type NoteKind = 'skipped' | 'manual' | 'warning' | 'info';
 
@@ -40,11 +41,34 @@ const NOTE_SECTIONS = [
   ['info', 'Notes'],
 ] as const;
 
+/** What each kind of source means, for the summary's environment lines. */
+const SOURCE_WORDS: Record<EnvSetting['source'], string> = {
+  dokku: 'set by Dokku',
+  'start-command': 'set by the start command',
+  generated: 'generated',
+  answer: 'from your answers',
+  service: 'from the linked database',
+  fixed: 'set for Dokku',
+  carried: 'carried over',
+  fill: 'TO FILL IN',
+  default: 'not set',
+};
+
+/** One line per variable: what the config needs, where the value comes from (never a secret's value). */
+export function environmentLines(environment: DokkuEnvironment): string[] {
+  const width = Math.min(32, Math.max(...environment.settings.map(setting => setting.variable.length), 8));
+  return environment.settings.map(setting => {
+    const shown = setting.value !== undefined && !setting.secret && setting.source !== 'service' ? `: ${setting.value}` : '';
+    const where = setting.readAt ? `; ${setting.readAt}` : '';
+    return `  ${setting.variable.padEnd(width)}  ${setting.need.padEnd(11)}  ${SOURCE_WORDS[setting.source]}${shown} (${setting.why}${where})`;
+  });
+}
+
 /**
  * The end-of-run summary: a recap of the project (main generator), the answers and where
- * they came from, the files written, the notes by kind, and the next steps.
+ * they came from, the files written, the notes by kind, the environment, and the next steps.
  */
-export function formatSummary(report: RunReport, recap: string[] = [], nextSteps?: string): string {
+export function formatSummary(report: RunReport, recap: string[] = [], nextSteps?: string, environment?: DokkuEnvironment): string {
   const lines: string[] = [''];
   if (recap.length) lines.push(...recap, '');
   const answerNames = Object.keys(report.answerSources) as (keyof DokkuAnswers)[];
@@ -65,6 +89,25 @@ export function formatSummary(report: RunReport, recap: string[] = [], nextSteps
     for (const note of notes) lines.push(`  [${note.piece}] ${note.text.replace(/\n/g, '\n    ')}`);
     lines.push('');
   }
+  if (environment?.settings.length) {
+    lines.push('Environment (what the config reads in prod, and where each value comes from on Dokku)', ...environmentLines(environment), '');
+  }
   if (nextSteps) lines.push(nextSteps);
   return lines.join('\n');
+}
+
+/**
+ * The same summary as data, for `--json` (schema in the README): `project` (the recap lines),
+ * `answers` (value and source), `files`, `notes`, `environment` (settings and notes; values of
+ * secrets included, as in the printed commands) and `nextSteps` (the text).
+ */
+export function summaryData(report: RunReport, recap: string[], environment: DokkuEnvironment | undefined, nextSteps: string | undefined) {
+  return {
+    project: recap.map(line => line.trim()),
+    answers: Object.fromEntries(Object.entries(report.answerSources).map(([name, source]) => [name, { value: report.answers[name as keyof DokkuAnswers], source }])),
+    files: report.files,
+    notes: report.notes,
+    environment: environment ?? { settings: [], notes: [] },
+    nextSteps: nextSteps ?? null,
+  };
 }

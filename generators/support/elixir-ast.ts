@@ -1,0 +1,371 @@
+/**
+ * Elixir source as syntax trees, from the real grammar: tree-sitter-elixir (the grammar the
+ * Elixir team maintains, github.com/elixir-lang/tree-sitter-elixir) run through web-tree-sitter,
+ * which needs no native build. Every fact phoenix-dokku takes from Elixir code (mix.exs,
+ * config/, lib/) is read from these trees; edits are still text patches, placed at positions
+ * the tree gives.
+ *
+ * The parser is loaded once, on first use (about 25 ms), so `--help` and runs that read no
+ * Elixir never pay for it. Trees are copied into plain objects and the WebAssembly tree is
+ * freed at once: the rest of the code works with ordinary values.
+ */
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** One node of an Elixir syntax tree (tree-sitter-elixir node types: `call`, `string`, `atom`, `keywords`, ...). */
+export class SyntaxNode {
+  parent?: SyntaxNode;
+  children: SyntaxNode[] = [];
+
+  constructor(
+    /** Node type; anonymous tokens (operators, `do`, `,`) have their own text as type. */
+    readonly type: string,
+    readonly named: boolean,
+    /** Field name in the parent (`target`, `left`, `right`, `key`, `value`, `operator`, ...). */
+    readonly field: string | undefined,
+    /** Offsets into the source, as JavaScript string indices. */
+    readonly start: number,
+    readonly end: number,
+    /** 1-based line of the node's first character. */
+    readonly line: number,
+    /** 0-based column of the node's first character. */
+    readonly column: number,
+    private readonly source: string,
+  ) {}
+
+  get text(): string {
+    return this.source.slice(this.start, this.end);
+  }
+
+  /** Named children other than comments: the expressions of a block, the arguments of a call. */
+  get items(): SyntaxNode[] {
+    return this.children.filter(child => child.named && child.type !== 'comment');
+  }
+
+  child(field: string): SyntaxNode | undefined {
+    return this.children.find(child => child.field === field);
+  }
+
+  childOfType(type: string): SyntaxNode | undefined {
+    return this.children.find(child => child.type === type);
+  }
+}
+
+export interface ElixirSource {
+  /** Path relative to the project root, for messages (`config/runtime.exs`). */
+  file: string;
+  text: string;
+  root: SyntaxNode;
+  /** First line the grammar could not parse (the file is read as far as it can be), if any. */
+  errorLine?: number;
+}
+
+export interface ElixirParser {
+  parse(text: string, file: string): ElixirSource;
+}
+
+let loading: Promise<ElixirParser> | undefined;
+let loaded: ElixirParser | undefined;
+
+/** The parser, loaded on first use and shared by the whole run. */
+export function loadElixirParser(): Promise<ElixirParser> {
+  loading ??= createParser().then(parser => (loaded = parser));
+  return loading;
+}
+
+/**
+ * Parses with the parser loaded earlier in the run (project detection loads it): lets the pure
+ * edit functions stay synchronous. Throws when nothing loaded it yet, which is a bug.
+ */
+export function parseElixir(text: string, file: string): ElixirSource {
+  if (!loaded) throw new Error('parseElixir called before loadElixirParser() finished');
+  return loaded.parse(text, file);
+}
+
+async function createParser(): Promise<ElixirParser> {
+  const { Parser, Language } = await import('web-tree-sitter');
+  await Parser.init();
+  const language = await Language.load(grammarPath());
+  const parser = new Parser();
+  parser.setLanguage(language);
+  return {
+    parse(text, file) {
+      const tree = parser.parse(text);
+      if (!tree) throw new Error(`tree-sitter returned no tree for ${file}`);
+      try {
+        const root = copyTree(tree.rootNode, text);
+        return { file, text, root, errorLine: tree.rootNode.hasError ? firstErrorLine(root) : undefined };
+      } finally {
+        tree.delete();
+      }
+    },
+  };
+}
+
+/**
+ * The grammar ships inside the package (the build copies it from the tree-sitter-elixir npm
+ * package, whose own install would pull in a native tree-sitter build users do not need);
+ * running from the sources, it is read from that package directly.
+ */
+function grammarPath(): string {
+  const packaged = fileURLToPath(new URL('./grammars/tree-sitter-elixir.wasm', import.meta.url));
+  if (existsSync(packaged)) return packaged;
+  return createRequire(import.meta.url).resolve('tree-sitter-elixir/tree-sitter-elixir.wasm');
+}
+
+interface TreeSitterNode {
+  type: string;
+  isNamed: boolean;
+  isError: boolean;
+  isMissing: boolean;
+  startIndex: number;
+  endIndex: number;
+  startPosition: { row: number; column: number };
+  childCount: number;
+  child(index: number): TreeSitterNode | null;
+  fieldNameForChild(index: number): string | null;
+}
+
+function copyTree(node: TreeSitterNode, source: string, field?: string, parent?: SyntaxNode): SyntaxNode {
+  const type = node.isError ? 'ERROR' : node.isMissing ? 'MISSING' : node.type;
+  const copy = new SyntaxNode(type, node.isNamed || node.isError || node.isMissing, field, node.startIndex, node.endIndex, node.startPosition.row + 1, node.startPosition.column, source);
+  copy.parent = parent;
+  for (let index = 0; index < node.childCount; index++) {
+    const child = node.child(index);
+    if (child) copy.children.push(copyTree(child, source, node.fieldNameForChild(index) ?? undefined, copy));
+  }
+  return copy;
+}
+
+function firstErrorLine(root: SyntaxNode): number | undefined {
+  let line: number | undefined;
+  walk(root, node => {
+    if (line === undefined && (node.type === 'ERROR' || node.type === 'MISSING')) line = node.line;
+    return line === undefined;
+  });
+  return line;
+}
+
+// --- reading the tree ----------------------------------------------------------------------
+
+/** Visits `node` and its descendants depth-first; return false to skip a node's children. */
+export function walk(node: SyntaxNode, visit: (node: SyntaxNode) => boolean | void): void {
+  if (visit(node) === false) return;
+  for (const child of node.children) walk(child, visit);
+}
+
+/** Every descendant (and `node` itself) for which `test` holds, in source order. */
+export function findAll(node: SyntaxNode, test: (node: SyntaxNode) => boolean): SyntaxNode[] {
+  const found: SyntaxNode[] = [];
+  walk(node, current => {
+    if (test(current)) found.push(current);
+  });
+  return found;
+}
+
+/** `name` for `name(...)`/`name ...`, `{ module: 'System', name: 'get_env' }` for `System.get_env(...)`. */
+export interface CallName {
+  module?: string;
+  name: string;
+}
+
+export function callName(node: SyntaxNode): CallName | undefined {
+  if (node.type !== 'call') return undefined;
+  const target = node.child('target');
+  if (!target) return undefined;
+  if (target.type === 'identifier') return { name: target.text };
+  if (target.type === 'dot') {
+    const left = target.child('left');
+    const right = target.child('right');
+    if (left && right?.type === 'identifier') return { module: left.text, name: right.text };
+  }
+  return undefined;
+}
+
+/** A call of `module.name` (or a local `name` when module is undefined), any of `names`. */
+export function isCall(node: SyntaxNode, module: string | undefined, ...names: string[]): boolean {
+  const name = callName(node);
+  return name !== undefined && name.module === module && names.includes(name.name);
+}
+
+/** `origin.host`: a field access (a dot call with no arguments). */
+export function fieldAccess(node: SyntaxNode): { subject: SyntaxNode; field: string } | undefined {
+  if (node.type !== 'call' || node.childOfType('arguments')) return undefined;
+  const target = node.child('target');
+  const left = target?.child('left');
+  const right = target?.child('right');
+  if (target?.type !== 'dot' || !left || right?.type !== 'identifier') return undefined;
+  return { subject: left, field: right.text };
+}
+
+export interface KeywordEntry {
+  key: string;
+  /** The whole `key: value` pair. */
+  pair: SyntaxNode;
+  value: SyntaxNode;
+}
+
+export interface CallArguments {
+  /** Arguments before the trailing keyword list. */
+  positional: SyntaxNode[];
+  /** The trailing `key: value` arguments (`config :app, Key, url: [...]`). */
+  keywords: KeywordEntry[];
+}
+
+export function callArguments(node: SyntaxNode): CallArguments {
+  const args = node.childOfType('arguments')?.items ?? [];
+  const last = args.at(-1);
+  if (last?.type === 'keywords') return { positional: args.slice(0, -1), keywords: keywordEntries(last) };
+  return { positional: args, keywords: [] };
+}
+
+/** Entries of a keyword list: a `keywords` node, or a `list` holding one (`[host: h, port: 443]`). */
+export function keywordEntries(node: SyntaxNode | undefined): KeywordEntry[] {
+  if (!node) return [];
+  const keywords = node.type === 'keywords' ? node : node.type === 'list' ? node.items.find(item => item.type === 'keywords') : undefined;
+  if (!keywords) return [];
+  return keywords.items.flatMap(pair => {
+    const key = pair.child('key');
+    const value = pair.child('value');
+    if (pair.type !== 'pair' || !key || !value) return [];
+    return [{ key: keywordName(key), pair, value }];
+  });
+}
+
+/** `host: ` → `host`; `"content-security-policy": ` → `content-security-policy`. */
+function keywordName(key: SyntaxNode): string {
+  const text = key.text.trim().replace(/:$/, '');
+  return /^"(.*)"$/.exec(text)?.[1] ?? text;
+}
+
+/** The value under a keyword path (`['url', 'host']` in `url: [host: ...]`). */
+export function keywordPath(entries: KeywordEntry[], path: readonly string[]): KeywordEntry | undefined {
+  const [head, ...rest] = path;
+  const entry = entries.find(candidate => candidate.key === head);
+  if (!entry || !rest.length) return entry;
+  return keywordPath(keywordEntries(entry.value), rest);
+}
+
+export interface DoBlock {
+  body: SyntaxNode[];
+  /** `else` branch (do/else/end form or `else:` keyword). */
+  elseBody?: SyntaxNode[];
+  /** `pattern -> body` clauses of a `case`/`cond` block. */
+  clauses: { patterns: SyntaxNode[]; guard?: SyntaxNode; body: SyntaxNode[]; node: SyntaxNode }[];
+}
+
+/** The block of `if`/`unless`/`case`/`defmodule`/`def` in either form (`do ... end`, or `do:` keywords). */
+export function doBlock(node: SyntaxNode): DoBlock | undefined {
+  const block = node.childOfType('do_block');
+  if (block) {
+    const items = block.items;
+    const elseBlock = items.find(item => item.type === 'else_block');
+    const clauses = items.filter(item => item.type === 'stab_clause').map(stabClause);
+    return {
+      body: items.filter(item => item.type !== 'else_block' && item.type !== 'stab_clause' && !item.type.endsWith('_block')),
+      elseBody: elseBlock?.items,
+      clauses,
+    };
+  }
+  const keywords = callArguments(node).keywords;
+  const body = keywords.find(entry => entry.key === 'do');
+  if (!body) return undefined;
+  const elseEntry = keywords.find(entry => entry.key === 'else');
+  return { body: [body.value], elseBody: elseEntry ? [elseEntry.value] : undefined, clauses: [] };
+}
+
+function stabClause(node: SyntaxNode): DoBlock['clauses'][number] {
+  const left = node.child('left');
+  let patterns = left?.items ?? [];
+  let guard: SyntaxNode | undefined;
+  // `x when is_binary(x) -> ...`: the guard is a `when` binary operator around the pattern.
+  if (patterns.length === 1 && patterns[0].type === 'binary_operator' && operatorOf(patterns[0]) === 'when') {
+    guard = patterns[0].child('right');
+    patterns = [patterns[0].child('left')!];
+  }
+  return { patterns, guard, body: node.child('right')?.items ?? [], node };
+}
+
+/** The operator of a `binary_operator`/`unary_operator` node (`||`, `|>`, `==`, `=`, `and`, `!`, `not`). */
+export function operatorOf(node: SyntaxNode): string | undefined {
+  return node.child('operator')?.text;
+}
+
+/** The value of a string literal without interpolation (`"PHX_HOST"`), else undefined. */
+export function stringValue(node: SyntaxNode | undefined): string | undefined {
+  return node?.type === 'string' ? quotedValue(node) : undefined;
+}
+
+function quotedValue(node: SyntaxNode): string | undefined {
+  let value = '';
+  for (const child of node.children) {
+    if (child.type === 'quoted_content') value += child.text;
+    else if (child.type === 'escape_sequence') value += unescape(child.text);
+    else if (child.type === 'interpolation') return undefined;
+  }
+  return value;
+}
+
+const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '"': '"', '\\': '\\', '#': '#', s: ' ', e: '\x1b', '0': '\0' };
+const unescape = (sequence: string) => ESCAPES[sequence.slice(1)] ?? sequence.slice(1);
+
+/** `:prod` → `prod`, `:"my-app"` → `my-app`; undefined for anything but an atom literal. */
+export function atomValue(node: SyntaxNode | undefined): string | undefined {
+  if (node?.type === 'atom') return node.text.slice(1);
+  if (node?.type === 'quoted_atom') return quotedValue(node);
+  return undefined;
+}
+
+/** A literal printed for a human: strings without quotes, atoms, numbers, booleans, nil. */
+export function literalText(node: SyntaxNode | undefined): string | undefined {
+  if (!node) return undefined;
+  const string = stringValue(node);
+  if (string !== undefined) return string;
+  if (['atom', 'integer', 'float', 'boolean', 'nil', 'char'].includes(node.type)) return node.text;
+  return undefined;
+}
+
+/** Parentheses around one expression (`(a || b)`) read as that expression. */
+export function unwrap(node: SyntaxNode): SyntaxNode {
+  let current = node;
+  while (current.type === 'block' && current.items.length === 1) current = current.items[0];
+  return current;
+}
+
+/** `defmodule Name do ... end` nodes (at any depth), with their name. */
+export function moduleDefinitions(root: SyntaxNode): { name: string; node: SyntaxNode }[] {
+  return findAll(root, node => isCall(node, undefined, 'defmodule')).flatMap(node => {
+    const alias = callArguments(node).positional[0];
+    return alias?.type === 'alias' ? [{ name: alias.text, node }] : [];
+  });
+}
+
+export interface FunctionDefinition {
+  name: string;
+  /** `def` or `defp`. */
+  kind: string;
+  params: SyntaxNode[];
+  body: SyntaxNode[];
+  node: SyntaxNode;
+}
+
+/** The `def`/`defp` clauses directly inside a module body. */
+export function functionDefinitions(module: SyntaxNode): FunctionDefinition[] {
+  return (doBlock(module)?.body ?? []).flatMap(node => {
+    const kind = callName(node)?.name;
+    if (node.type !== 'call' || (kind !== 'def' && kind !== 'defp')) return [];
+    let head: SyntaxNode | undefined = callArguments(node).positional[0];
+    if (head?.type === 'binary_operator' && operatorOf(head) === 'when') head = head.child('left');
+    if (!head) return [];
+    const name = head.type === 'identifier' ? head.text : callName(head)?.name;
+    if (!name) return [];
+    const params = head.type === 'call' ? (head.childOfType('arguments')?.items ?? []) : [];
+    return [{ name, kind, params, body: doBlock(node)?.body ?? [], node }];
+  });
+}
+
+/** The first line of a node's text, for messages (`if System.get_env("X") == "true" do`). */
+export function firstLine(node: SyntaxNode): string {
+  return node.text.split('\n')[0].trim();
+}
