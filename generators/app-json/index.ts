@@ -5,7 +5,7 @@
  * An existing app.json is merged key by key; the user's keys always win.
  */
 import type { AnswerName } from '../support/answers.js';
-import { HEALTH_PATH, mergeAppJson, processTypes } from '../support/dokku.js';
+import { BUILDPACK_KINDS, HEALTH_PATH, classifyBuildpack, mergeAppJson, processTypes } from '../support/dokku.js';
 import { UserError } from '../support/errors.js';
 import { PieceGenerator } from '../support/piece.js';
 import { compareVersions } from '../support/versions.js';
@@ -124,7 +124,15 @@ export default class AppJsonGenerator extends PieceGenerator {
     if (typeof dokku.predeploy === 'string' && MIGRATION.test(dokku.predeploy) && release) {
       this.note('info', `${APP_JSON} scripts.dokku.predeploy runs "${dokku.predeploy}", and Procfile "release: ${release}" migrates too. Keep one (release: is Dokku's documented place).`);
     }
-    if (appJson.buildpacks !== undefined) {
+    const obsolete = (Array.isArray(appJson.buildpacks) ? appJson.buildpacks : [])
+      .map(entry => (typeof entry === 'object' && entry && typeof (entry as Json).url === 'string' ? ((entry as Json).url as string) : undefined))
+      .filter((url): url is string => url !== undefined && Boolean(BUILDPACK_KINDS[classifyBuildpack(url) ?? ('' as never)]?.obsolete));
+    if (obsolete.length) {
+      this.note(
+        'manual',
+        `${APP_JSON} "buildpacks" lists ${obsolete.join(', ')}, which do not work on Dokku's default stack, and Dokku 0.38+ builds with app.json's list instead of .buildpacks. Remove the "buildpacks" key (.buildpacks says the same, fixed).`,
+      );
+    } else if (appJson.buildpacks !== undefined) {
       this.note(
         'warning',
         this.answers.strategy === 'dockerfile'

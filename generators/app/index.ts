@@ -88,7 +88,7 @@ export default class AppGenerator extends PieceGenerator {
       strategy: strategy!,
       elixirBuildpack: buildpack,
       environment,
-      files: [...this.report.files.map(file => file.path), '.yo-rc.json'],
+      files: [...this.report.files.filter(file => file.action !== 'keep').map(file => file.path), '.yo-rc.json'],
       email: this.answers.email,
     });
   }

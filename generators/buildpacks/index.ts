@@ -9,6 +9,7 @@ import { BuildPiece } from '../support/build-piece.js';
 import {
   assetsBuild,
   elixirBuildpack,
+  mergeBuildpacks,
   mergeShellAssignments,
   PHOENIX_STATIC_BUILDPACK,
   SAVED_ELIXIR_BUILDPACK,
@@ -16,7 +17,10 @@ import {
   type ElixirBuildpack,
 } from '../support/dokku.js';
 import type { FileSpec } from '../support/piece.js';
+import { parseShellAssignments } from '../support/project.js';
+import { checkElixirVersion, checkErlangVersion } from '../support/versions.js';
 
+const BUILDPACKS = '.buildpacks';
 const ELIXIR_CONFIG = 'elixir_buildpack.config';
 const STATIC_CONFIG = 'phoenix_static_buildpack.config';
 const STATIC_COMPILE = 'phoenix_static_buildpack_compile';
@@ -37,17 +41,21 @@ export default class BuildpacksGenerator extends BuildPiece {
     this.saveFlag('elixir-buildpack', SAVED_ELIXIR_BUILDPACK, this.buildpack.name);
   }
 
-  writing(): void {
+  async writing(): Promise<void> {
     const { build: assets, skipped } = assetsBuild(this.project);
     // Node only comes with the static buildpack; without npm, mix builds the assets in the Elixir buildpack's hook.
     const staticBuildpack = assets?.npm ? assets : undefined;
-    this.renderFiles([{ template: 'buildpacks.ejs', destination: '.buildpacks' }], {
-      urls: [this.buildpack.url, ...(staticBuildpack ? [PHOENIX_STATIC_BUILDPACK] : [])],
-    });
-    this.writeConfig({ template: `${ELIXIR_CONFIG}.ejs`, destination: ELIXIR_CONFIG }, ['erlang_version', 'elixir_version'], this.elixirConfigData(staticBuildpack ? undefined : assets));
+    await this.writeBuildpacks([this.buildpack.url, ...(staticBuildpack ? [PHOENIX_STATIC_BUILDPACK] : [])]);
+    this.writeConfig({ template: `${ELIXIR_CONFIG}.ejs`, destination: ELIXIR_CONFIG }, this.versionUpdates(), this.elixirConfigData(staticBuildpack ? undefined : assets));
     if (staticBuildpack) {
-      this.writeConfig({ template: `${STATIC_CONFIG}.ejs`, destination: STATIC_CONFIG }, ['node_version', 'npm_version'], this.staticConfigData(staticBuildpack));
-      this.renderFiles([{ template: `${STATIC_COMPILE}.ejs`, destination: STATIC_COMPILE }], { commands: staticBuildpack.commands });
+      // Their own compile script (compile="compile" from Heroku days) stays in charge; ours is written only when it is the one used.
+      const theirCompile = parseShellAssignments(this.fs.read(this.destinationPath(STATIC_CONFIG), { defaults: '' }) ?? '').compile;
+      this.writeConfig({ template: `${STATIC_CONFIG}.ejs`, destination: STATIC_CONFIG }, this.staticVersionUpdates(), this.staticConfigData(staticBuildpack));
+      if (theirCompile && theirCompile !== STATIC_COMPILE && this.fs.exists(this.destinationPath(theirCompile))) {
+        this.note('info', `${STATIC_CONFIG} runs your own compile script (${theirCompile}): kept, and no ${STATIC_COMPILE} written. It must build and digest the assets (mix assets.deploy, or npm run deploy then mix phx.digest).`);
+      } else {
+        this.renderFiles([{ template: `${STATIC_COMPILE}.ejs`, destination: STATIC_COMPILE }], { commands: staticBuildpack.commands });
+      }
     }
     this.writeProcfile();
     if (skipped) this.note('skipped', skipped);
@@ -55,6 +63,60 @@ export default class BuildpacksGenerator extends BuildPiece {
       this.note('warning', `--elixir-buildpack ${this.buildpack.name}: ${this.buildpack.stack.why} The next steps set the ${this.buildpack.stack.image} stack.`);
     }
     this.warnAboutOtherBuilder();
+  }
+
+  /**
+   * New: rendered. Ours and untouched: re-rendered. The user's: their URLs and order kept, what the
+   * build lacks added, an obsolete buildpack replaced only with their consent (or --force).
+   */
+  private async writeBuildpacks(urls: string[]): Promise<void> {
+    const theirs = this.fs.read(this.destinationPath(BUILDPACKS), { defaults: null });
+    if (theirs === null || this.isUnchangedGenerated(BUILDPACKS)) {
+      this.renderFiles([{ template: 'buildpacks.ejs', destination: BUILDPACKS }], { urls });
+      return;
+    }
+    let merge = mergeBuildpacks(theirs, urls, false);
+    let replaced = false;
+    if (merge.replacements.length) {
+      const list = merge.replacements.map(r => `  line ${r.line}: ${r.theirs} -> ${r.ours}\n    (${r.why})`).join('\n');
+      if (await this.consent(`${BUILDPACKS} names buildpacks that do not work on Dokku's default stack:\n${list}\nReplace them?`)) {
+        merge = mergeBuildpacks(theirs, urls, true);
+        replaced = true;
+      }
+    }
+    if (merge.content !== undefined) this.writePatched(BUILDPACKS, merge.content);
+    else this.report.files.push({ piece: this.pieceName, path: BUILDPACKS, action: 'keep' });
+    for (const url of merge.added) this.note('info', `${BUILDPACKS}: added ${url}, every line of yours kept in its order.`);
+    for (const replacement of merge.replacements) {
+      if (replaced) this.note('info', `${BUILDPACKS}:${replacement.line}: replaced ${replacement.theirs} with ${replacement.ours}: ${replacement.why}`);
+      else {
+        this.note('manual', `${BUILDPACKS}:${replacement.line} ${replacement.theirs}: ${replacement.why} Replace the line with ${replacement.ours} (or run again interactively, or with --force, to let phoenix-dokku do it).`);
+      }
+    }
+    for (const line of merge.comments) this.note('manual', `${BUILDPACKS}:${line} is a comment: herokuish reads every word of .buildpacks as a buildpack URL. Delete the line.`);
+  }
+
+  /** node_version/npm_version phoenix-dokku writes over the user's phoenix_static_buildpack.config: given as flags, or not a full X.Y.Z. */
+  private staticVersionUpdates(): string[] {
+    const theirs = parseShellAssignments(this.fs.read(this.destinationPath(STATIC_CONFIG), { defaults: '' }) ?? '');
+    const fromFlag = (name: 'nodeVersion' | 'npmVersion') => this.report.answerSources[name]?.startsWith('--') ?? false;
+    const invalid = (value: string | undefined) => value !== undefined && !/^\d+\.\d+\.\d+$/.test(value);
+    return [...(fromFlag('nodeVersion') || invalid(theirs.node_version) ? ['node_version'] : []), ...(fromFlag('npmVersion') || invalid(theirs.npm_version) ? ['npm_version'] : [])];
+  }
+
+  /**
+   * Versions phoenix-dokku writes over the user's elixir_buildpack.config: those given as flags,
+   * and theirs that no build exists for (erlang_version=27, a minor line, an unknown release).
+   * Otherwise theirs stays: the buildpack reads that file, so it is what the build uses.
+   */
+  private versionUpdates(): string[] {
+    const theirs = parseShellAssignments(this.fs.read(this.destinationPath(ELIXIR_CONFIG), { defaults: '' }) ?? '');
+    const fromFlag = (name: 'elixirVersion' | 'erlangVersion') => this.report.answerSources[name]?.startsWith('--') ?? false;
+    const invalid = (value: string | undefined, check: (v: string) => { ok: boolean }) => value !== undefined && !check(value).ok;
+    return [
+      ...(fromFlag('erlangVersion') || invalid(theirs.erlang_version, checkErlangVersion) ? ['erlang_version'] : []),
+      ...(fromFlag('elixirVersion') || invalid(theirs.elixir_version, checkElixirVersion) ? ['elixir_version'] : []),
+    ];
   }
 
   private elixirConfigData(assets: AssetsBuild | undefined): Record<string, unknown> {
@@ -87,9 +149,18 @@ export default class BuildpacksGenerator extends BuildPiece {
 
   /** New: rendered. Existing: our settings merged in, every line of the user's kept. */
   private writeConfig(file: FileSpec, update: readonly string[], data: Record<string, unknown>): void {
+    const before = this.fs.read(this.destinationPath(file.destination), { defaults: null });
     const conflicts = this.renderMerged(file, data, (theirs, ours) => mergeShellAssignments(theirs, ours, update));
     for (const { name, theirs, ours } of conflicts) {
-      this.note('manual', `${file.destination} sets ${name}=${theirs}; phoenix-dokku would set ${name}=${ours}. Yours is kept: change it if you agree.`);
+      this.note('manual', `${file.destination} sets ${name}=${theirs}; phoenix-dokku would set ${name}=${ours}. Yours is kept (the buildpack reads this file): change it if you agree.`);
+    }
+    const after = parseShellAssignments(this.fs.read(this.destinationPath(file.destination), { defaults: '' }) ?? '');
+    for (const key of update) {
+      const old = before !== null ? parseShellAssignments(before)[key] : undefined;
+      if (old !== undefined && old !== after[key]) this.note('info', `${file.destination}: ${key}=${old} replaced by ${key}=${after[key]} (the answer), the only kind of line of yours phoenix-dokku changes.`);
+    }
+    if (before !== null && parseShellAssignments(before).config_vars_to_export !== undefined) {
+      this.note('info', `${file.destination} still sets config_vars_to_export, which current Elixir buildpacks ignore: every Dokku config var reaches the build anyway. Kept; delete it when you like.`);
     }
   }
 }

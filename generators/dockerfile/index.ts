@@ -5,7 +5,7 @@
  */
 import { posix } from 'node:path';
 import type { AnswerName } from '../support/answers.js';
-import { assetsBuild, type AssetsBuild } from '../support/dokku.js';
+import { assetsBuild, mergeDockerignore, type AssetsBuild } from '../support/dokku.js';
 import { resolveImages, type DockerImages } from '../support/images.js';
 import { bundledNpm } from '../support/versions.js';
 import { BuildPiece } from '../support/build-piece.js';
@@ -13,6 +13,8 @@ import { BuildPiece } from '../support/build-piece.js';
 /** .yo-rc.json keys of the image flags: a run without them keeps the images given once. */
 const SAVED_BUILDER_IMAGE = 'builderImage';
 const SAVED_RUNNER_IMAGE = 'runnerImage';
+
+const DOCKERIGNORE = '.dockerignore';
 
 const COMPILE_TIME_CONFIG = /^config\/(?!(?:runtime|releases|dev|test)\.exs$)[^/]+\.exs$/;
 
@@ -39,18 +41,39 @@ export default class DockerfileGenerator extends BuildPiece {
 
   writing(): void {
     const { build: assets, skipped } = assetsBuild(this.project);
-    this.renderFiles(
-      [
-        { template: 'Dockerfile.ejs', destination: 'Dockerfile' },
-        { template: 'dockerignore.ejs', destination: '.dockerignore' },
-      ],
-      this.templateData(assets),
-    );
+    const data = this.templateData(assets);
+    // A Dockerfile of the user's is rendered too: the conflict step keeps it (and audits it) unless they agree to replace it.
+    this.renderFiles([{ template: 'Dockerfile.ejs', destination: 'Dockerfile' }], data);
+    this.writeDockerignore(data);
     this.writeProcfile();
     for (const warning of this.images.warnings) this.note('warning', warning);
     if (skipped) this.note('skipped', skipped);
     this.explainBuild(assets);
     this.warnAboutOtherBuilder();
+  }
+
+  /** New or ours and untouched: rendered. The user's: the patterns it lacks appended in one marked block. */
+  private writeDockerignore(data: Record<string, unknown>): void {
+    const file = { template: 'dockerignore.ejs', destination: DOCKERIGNORE };
+    if (!this.project.existing.dockerignore || this.isUnchangedGenerated(DOCKERIGNORE)) {
+      this.renderFiles([file], data);
+    } else {
+      const before = this.report.files.length;
+      this.renderMerged(file, data, (theirs, ours) => {
+        const merged = mergeDockerignore(theirs, ours);
+        if (merged.added.length) this.note('info', `${DOCKERIGNORE}: appended ${merged.added.join(', ')} (every line of yours kept).`);
+        return { injection: merged.content !== undefined ? { kind: 'injected', content: merged.content } : { kind: 'present' }, conflicts: [] };
+      });
+      if (this.report.files.length === before) this.report.files.push({ piece: this.pieceName, path: DOCKERIGNORE, action: 'keep' });
+    }
+    const excluded = this.project.keyFiles;
+    if (excluded.length) {
+      this.note(
+        'info',
+        `${DOCKERIGNORE} keeps key and certificate files out of the image, so these stay out of it: ${excluded.join(', ')}. ` +
+          `If the app needs one at run time, add a line !<path> for it to ${DOCKERIGNORE}; secrets belong in dokku config:set.`,
+      );
+    }
   }
 
   private templateData(assets: AssetsBuild | undefined): Record<string, unknown> {
@@ -78,7 +101,8 @@ export default class DockerfileGenerator extends BuildPiece {
         ? {
             dir: npm.dir,
             files: [posix.join(npm.dir, 'package.json'), ...(npm.npmLockfile ? [npm.npmLockfile] : [])],
-            install: npm.npmLockfile ? 'ci' : 'install',
+            // assets.setup may install the packages itself (`cmd --cd assets npm ci`): once is enough.
+            install: assets?.setup && npm.setupRunsNpm ? undefined : npm.npmLockfile ? 'ci' : 'install',
           }
         : undefined,
       sources: umbrella ? [project.apps.length ? posix.dirname(project.apps[0].dir) : 'apps'] : ['priv', 'lib'],
@@ -92,7 +116,8 @@ export default class DockerfileGenerator extends BuildPiece {
       releaseCommand: umbrella ? `mix release ${project.releaseName}` : 'mix release',
       releaseName: project.releaseName,
       runtimePackages: images.runtimePackages.join(' '),
-      outputs: assets?.outputs ?? [],
+      // In an umbrella every app's stale build output stays out, not only the web app's.
+      outputs: [...(assets?.outputs ?? []), ...(umbrella ? ['apps/*/priv/static/assets', 'apps/*/priv/static/cache_manifest.json'] : [])].filter((output, index, all) => all.indexOf(output) === index),
     };
   }
 

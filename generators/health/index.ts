@@ -3,7 +3,8 @@
  * repo (503 with a generic body when one fails, the reason logged) and its route, in a
  * scope of its own with no pipeline, before any catch-all.
  */
-import { existingHealthRoute, healthScope, injectHealthRoute } from '../support/elixir-patches.js';
+import { healthScope, injectHealthRoute } from '../support/elixir-patches.js';
+import { healthRoute, readRoutes } from '../support/routes.js';
 import { PieceGenerator } from '../support/piece.js';
 
 export default class HealthGenerator extends PieceGenerator {
@@ -11,26 +12,33 @@ export default class HealthGenerator extends PieceGenerator {
 
   writing(): void {
     const { web, ecto, forceSsl } = this.project;
-    const controller = `${web.module}.HealthController`;
+    const { name, file } = this.controllerName();
+    const controller = `${web.module}.${name}`;
     let foreignRoute: string | undefined;
     this.patchFile(
       web.routerFile,
       content => {
-        const route = existingHealthRoute(content);
-        if (route && !/\bHealthController\s*,\s*:show\b/.test(route)) foreignRoute = route;
-        return injectHealthRoute(content, web.module, web.routerFile);
+        const route = healthRoute(readRoutes(content, web.routerFile));
+        if (route && !(route.controller === controller && route.action === 'show')) foreignRoute = route.text;
+        return injectHealthRoute(content, web.module, web.routerFile, name);
       },
-      `Add this to the router, before any catch-all route or forward:\n\n${healthScope(web.module)}`,
+      `Add this to the router, before any catch-all route or forward:\n\n${healthScope(web.module, name)}`,
     );
     if (foreignRoute) {
-      this.note('info', `${web.routerFile} already routes /health (${foreignRoute}); kept it and wrote no HealthController. Make sure it checks the database.`);
+      this.note('info', `${web.routerFile} already routes /health (${foreignRoute}); kept it and wrote no health controller. Make sure it checks the database (phoenix-dokku doctor tells).`);
       return;
     }
-    this.renderFiles([{ template: 'health_controller.ex.ejs', destination: `${web.controllersDir}/health_controller.ex` }], {
+    this.renderFiles([{ template: 'health_controller.ex.ejs', destination: file }], {
       module: controller,
       useLines: this.useLines(),
       reposDefinition: reposDefinition(ecto?.repos ?? []),
     });
+    if (name !== 'HealthController') {
+      this.note(
+        'info',
+        `${web.healthController!.file} defines your own ${web.module}.HealthController: kept. /health is served by ${controller} (${file}), which checks the database; yours keeps answering its own routes.`,
+      );
+    }
     if (!ecto) this.note('info', `GET /health answers 200 whenever the endpoint is up: the project has no database to check.`);
     if (forceSsl.enabled && !forceSsl.rewritesForwardedProto) {
       this.note(
@@ -39,6 +47,19 @@ export default class HealthGenerator extends PieceGenerator {
           'is then redirected to https forever. Add rewrite_on: [:x_forwarded_proto] to force_ssl.',
       );
     }
+  }
+
+  /** HealthController, unless the project has its own module of that name: then one that cannot collide with it. */
+  private controllerName(): { name: string; file: string } {
+    const { web } = this.project;
+    const conventional = `${web.controllersDir}/health_controller.ex`;
+    const existing = web.healthController;
+    // Already serving /health (phoenix-dokku's, maybe edited since): it stays the one.
+    const router = this.fs.read(this.destinationPath(web.routerFile), { defaults: '' }) ?? '';
+    const route = healthRoute(readRoutes(router, web.routerFile));
+    const serves = route?.controller === `${web.module}.HealthController` && route.action === 'show';
+    if (!existing || serves || (existing.file === conventional && this.isUnchangedGenerated(conventional))) return { name: 'HealthController', file: conventional };
+    return { name: 'DokkuHealthController', file: `${web.controllersDir}/dokku_health_controller.ex` };
   }
 
   /**

@@ -7,10 +7,12 @@
  * a second one. An umbrella gets the `releases:` entry `mix release` insists on.
  */
 import { injectUmbrellaRelease, umbrellaReleaseSnippet } from '../support/elixir-patches.js';
+import { flyExports, guardFlyEnv } from '../support/dokku.js';
 import { PieceGenerator } from '../support/piece.js';
 
 const SERVER = 'rel/overlays/bin/server';
 const MIGRATE = 'rel/overlays/bin/migrate';
+const ENV_SH = 'rel/env.sh.eex';
 
 export default class ReleaseGenerator extends PieceGenerator {
   static override piece = 'release';
@@ -56,6 +58,22 @@ export default class ReleaseGenerator extends PieceGenerator {
     if (keepServer) this.note('info', `${SERVER} already sets PHX_SERVER and starts the release; kept as it is.`);
     if (keepMigrate) this.note('info', `${MIGRATE} already runs ${migrateCall}; kept as it is.`);
     if (this.project.umbrella) this.defineUmbrellaRelease();
+    this.guardPlatformEnv();
+  }
+
+  /** A Fly.io rel/env.sh.eex would make the release fail to start elsewhere: its Fly-only settings are undone off Fly. */
+  private guardPlatformEnv(): void {
+    const content = this.fs.read(this.destinationPath(ENV_SH), { defaults: null });
+    if (content === null) return;
+    const exports = flyExports(content);
+    const result = this.patchFile(ENV_SH, guardFlyEnv, '');
+    if (result.kind === 'injected') {
+      this.note(
+        'info',
+        `${ENV_SH} sets ${exports.map(entry => entry.name).join(', ')} for Fly.io (lines ${exports.map(entry => entry.line).join(', ')}): on Dokku RELEASE_NODE would be "<app>-@" (no FLY_PRIVATE_IP) and the release would not start. ` +
+          'Appended lines that undo them when FLY_PRIVATE_IP is unset; every line of yours still applies on Fly. Delete the Fly lines once you have left Fly.',
+      );
+    }
   }
 
   /** `lib/<app>/release.ex` of the app that owns the repos (`apps/<app>/lib/...` in an umbrella). */

@@ -9,8 +9,10 @@ import {
   checkElixirVersion,
   checkErlangVersion,
   checkSemver,
-  defaultElixirVersion,
+  otpMajor,
   defaultErlangVersion,
+  defaultToolchain,
+  resolvePinnedVersion,
   defaultNodeRelease,
   type VersionCheck,
 } from './versions.js';
@@ -36,6 +38,8 @@ export type AnswerName = keyof DokkuAnswers;
 export interface Derived {
   value: string;
   source: string;
+  /** Worth saying when this default is used (a pin that had to be resolved, versions nobody pinned). */
+  note?: string;
 }
 
 export interface AnswerSpec {
@@ -57,6 +61,16 @@ export interface AnswerSpec {
   warning?(value: string, answers: Partial<DokkuAnswers>): string | undefined;
   /** May stay unset (npm: the buildpack then keeps the npm bundled with Node). */
   optional?: boolean;
+}
+
+/** Said loudly when nothing pins Elixir: the build's versions were chosen here, and how to pin them. */
+function unpinnedNote(project: PhoenixProject, chosen: { elixir: string; otp: string }): string | undefined {
+  if (project.pinned.erlang) return undefined;
+  return (
+    `Nothing in the project pins Elixir or Erlang/OTP (.tool-versions, mise.toml, elixir_buildpack.config, Dockerfile ARG), so phoenix-dokku chose ` +
+    `Elixir ${chosen.elixir} with Erlang/OTP ${chosen.otp} for the build. Test the app with them, and pin them so every build uses the same: ` +
+    `add to .tool-versions\n  erlang ${chosen.otp}\n  elixir ${chosen.elixir}-otp-${otpMajor(chosen.otp)}`
+  );
 }
 
 const fromCheck = (check: VersionCheck) => (check.ok ? undefined : { problem: check.problem, fix: check.fix });
@@ -100,11 +114,14 @@ export const answerSpecs: readonly AnswerSpec[] = [
     prompted: true,
     applies: () => true,
     derive: project => {
-      if (project.pinned.elixir) return project.pinned.elixir;
+      const pinned = project.pinned.elixir;
+      if (pinned) return { ...pinned, ...resolvePinnedVersion('elixir', pinned.value, pinned.source) };
       const requirement = project.pinned.elixirRequirement;
+      const chosen = defaultToolchain(requirement);
       return {
-        value: defaultElixirVersion(requirement),
-        source: requirement ? `newest release matching mix.exs elixir: "${requirement}"` : 'newest known release',
+        value: chosen.elixir,
+        source: `${chosen.withImage ? 'newest pair with a known image' : 'newest release'}${requirement ? ` matching mix.exs elixir: "${requirement}"` : ''}`,
+        note: unpinnedNote(project, chosen),
       };
     },
     validate: value => fromCheck(checkElixirVersion(value)),
@@ -118,9 +135,10 @@ export const answerSpecs: readonly AnswerSpec[] = [
     prompted: true,
     applies: () => true,
     derive: (project, answers) => {
-      if (project.pinned.erlang) return project.pinned.erlang;
+      const pinned = project.pinned.erlang;
+      if (pinned) return { ...pinned, ...resolvePinnedVersion('erlang', pinned.value, pinned.source) };
       if (!answers.elixirVersion) return undefined;
-      return { value: defaultErlangVersion(answers.elixirVersion), source: `newest Erlang/OTP supported by Elixir ${answers.elixirVersion}` };
+      return { value: defaultErlangVersion(answers.elixirVersion), source: `newest Erlang/OTP for Elixir ${answers.elixirVersion} with a known image` };
     },
     validate: (value, answers) => {
       const own = fromCheck(checkErlangVersion(value));

@@ -48,11 +48,15 @@ export abstract class BuildPiece extends PieceGenerator {
       `Create it with:\n${Object.entries(processes).filter(([, command]) => command).map(([type, command]) => `${type}: ${command}`).join('\n')}`,
     );
     for (const { name, theirs, ours } of conflicts) {
+      // `MIX_ENV=prod elixir --sname server -S mix phx.server` starts the app like ours does.
+      if (name === 'web' && this.strategy === 'buildpack' && /\bmix\s+phx\.server\b/.test(theirs)) continue;
       this.note(
         'manual',
         name === 'release'
           ? `Procfile runs "release: ${theirs}". Dokku runs it before the new containers take traffic; for ${build} the migrations are "release: ${ours}". Change the line unless yours already migrates.`
-          : `Procfile runs "${name}: ${theirs}"; for ${build} it is "${name}: ${ours}". Change the line unless yours starts the app the same way.`,
+          : this.strategy === 'dockerfile' && /(?:^|\s)mix\s/.test(theirs)
+            ? `Procfile runs "${name}: ${theirs}", but the release image has no mix, so the container would crash at start. Change the line to "${name}: ${ours}" (kept as it is: phoenix-dokku changes no line of your Procfile).`
+            : `Procfile runs "${name}: ${theirs}"; for ${build} it is "${name}: ${ours}". Change the line unless yours starts the app the same way.`,
       );
     }
   }

@@ -122,6 +122,10 @@ export function dokkuEnvironment(input: EnvPlanInput): DokkuEnvironment {
       if (plugin && variable === 'DATABASE_URL') return { ...base, source: 'dokku', why: `dokku ${plugin.plugin}:link ${service} ${appName} sets it` };
       if (plugin) return { ...base, source: 'service', value: `"$(dokku ${plugin.plugin}:info ${service} --dsn)"`, why: `the URL of the ${plugin.label} service linked to the app` };
     }
+    const imageEnv = strategy === 'dockerfile' ? project.existing.dockerfileFacts?.settings.find(setting => setting.kind === 'ENV' && setting.name === variable && setting.stage === project.existing.dockerfileFacts!.stages.length - 1) : undefined;
+    if (has('ipv6') && imageEnv && /^(?:true|1)$/.test(imageEnv.value ?? '')) {
+      return { ...base, source: 'fixed', value: 'false', why: `the Dockerfile sets ENV ${variable} ${imageEnv.value} (line ${imageEnv.line}, Fly.io's IPv6 network); Dokku's networks are IPv4, and a config var overrides the image` };
+    }
     if (has('database-path')) return { ...base, source: 'fixed', value: sqliteDatabasePath(appName), why: 'the database file on the storage mounted at /data' };
     if (has('database-part') && adapter === 'postgres') {
       const part = environment.roles.find(use => use.variable === variable && use.role === 'database-part')!.detail!;
@@ -130,7 +134,9 @@ export function dokkuEnvironment(input: EnvPlanInput): DokkuEnvironment {
     }
     if (has('secret-key-base') || has('salt') || previous?.generated) {
       const length = RANDOM_LENGTH[has('salt') ? 'salt' : 'secret-key-base']!;
-      return { ...base, source: 'generated', value: input.random(length), secret: true, why: `random, ${length} characters, like mix phx.gen.secret${length === 64 ? '' : ` ${length}`}; printed here only` };
+      // A new secret key base logs everybody out and invalidates signed tokens: the old one can be moved over instead.
+      const keep = previous?.secret ? `; or copy the value ${previous.platform} used (${previous.source}) to keep sessions and signed tokens valid` : '';
+      return { ...base, source: 'generated', value: input.random(length), secret: true, why: `random, ${length} characters, like mix phx.gen.secret${length === 64 ? '' : ` ${length}`}; printed here only${keep}` };
     }
     if (has('origin')) return { ...base, source: 'answer', value: `https://${host}`, why: 'the public URL the app parses its host from (--host)' };
     if (has('host')) return { ...base, source: 'answer', value: host, why: 'the public host (--host)' };

@@ -8,6 +8,7 @@ import type { Strategy } from './answers.js';
 import { UserError } from './errors.js';
 import { lineEndingOf, type Injection } from './patch.js';
 import { parseShellAssignments, type DatabaseAdapter, type PhoenixProject } from './project.js';
+import { buildpackPins } from './data/buildpacks.js';
 import { compareVersions } from './versions.js';
 
 /** `dokku builder:set <app> selected <builder>` per strategy. */
@@ -39,12 +40,12 @@ export interface ElixirBuildpack {
 export const ELIXIR_BUILDPACKS: readonly ElixirBuildpack[] = [
   {
     name: 'gigalixir',
-    url: 'https://github.com/gigalixir/gigalixir-buildpack-elixir',
+    url: pinnedUrl('gigalixir-elixir'),
     description: 'gigalixir/gigalixir-buildpack-elixir (heroku-20/22/24 stacks; default)',
   },
   {
     name: 'hashnuke',
-    url: 'https://github.com/HashNuke/heroku-buildpack-elixir',
+    url: pinnedUrl('hashnuke-elixir'),
     description: 'HashNuke/heroku-buildpack-elixir (classic; no heroku-24 support)',
     stack: {
       image: 'gliderlabs/herokuish:latest-22',
@@ -58,7 +59,108 @@ export const ELIXIR_BUILDPACKS: readonly ElixirBuildpack[] = [
 ];
 
 /** Used only when assets need Node: it installs Node/npm and runs our compile script. */
-export const PHOENIX_STATIC_BUILDPACK = 'https://github.com/gigalixir/gigalixir-buildpack-phoenix-static';
+export const PHOENIX_STATIC_BUILDPACK = pinnedUrl('gigalixir-phoenix-static');
+
+/** Buildpacks phoenix-dokku knows by repository, whatever URL form (`.git`, `#ref`, http) names them. */
+export type BuildpackKind = keyof typeof buildpackPins | 'gjaldon-phoenix-static';
+
+export const BUILDPACK_KINDS: Readonly<Record<BuildpackKind, { role: 'elixir' | 'phoenix-static'; repository: string; obsolete?: string; replacement?: string }>> = {
+  'gigalixir-elixir': { role: 'elixir', repository: 'gigalixir/gigalixir-buildpack-elixir' },
+  'hashnuke-elixir': {
+    role: 'elixir',
+    repository: 'hashnuke/heroku-buildpack-elixir',
+    obsolete: "the classic Elixir buildpack has no Erlang builds for heroku-24, Dokku's default stack since 0.35, so the build fails at its version check (HashNuke/heroku-buildpack-elixir#220).",
+    replacement: pinnedUrl('gigalixir-elixir'),
+  },
+  'gigalixir-phoenix-static': { role: 'phoenix-static', repository: 'gigalixir/gigalixir-buildpack-phoenix-static' },
+  'gjaldon-phoenix-static': {
+    role: 'phoenix-static',
+    repository: 'gjaldon/heroku-buildpack-phoenix-static',
+    obsolete: 'the old Phoenix static buildpack looks Node up on nodebin.herokai.com, which no longer resolves, so builds fail at the Node step (gjaldon/heroku-buildpack-phoenix-static#127).',
+    replacement: pinnedUrl('gigalixir-phoenix-static'),
+  },
+};
+
+/** Which known buildpack a `.buildpacks` line names, if any. */
+export function classifyBuildpack(url: string): BuildpackKind | undefined {
+  const repository = /github\.com[/:]([^/#\s]+\/[^/#\s]+?)(?:\.git)?\/?(?:#.*)?$/i.exec(url.trim())?.[1]?.toLowerCase();
+  return (Object.keys(BUILDPACK_KINDS) as BuildpackKind[]).find(kind => BUILDPACK_KINDS[kind].repository === repository);
+}
+
+function pinnedUrl(kind: keyof typeof buildpackPins): string {
+  const pin = buildpackPins[kind];
+  return `${pin.url}#${pin.ref}`;
+}
+
+/** A `.buildpacks` line phoenix-dokku would replace: an obsolete buildpack, and what replaces it. */
+export interface BuildpackReplacement {
+  line: number;
+  theirs: string;
+  ours: string;
+  why: string;
+}
+
+export interface BuildpacksMerge {
+  /** The merged file, when it differs from theirs (our URLs added, replacements applied when allowed). */
+  content?: string;
+  added: string[];
+  /** Obsolete buildpacks: replaced when `replace` allowed it, else reported. */
+  replacements: BuildpackReplacement[];
+  /** Comment lines (herokuish reads every word as a URL): reported with their line. */
+  comments: number[];
+}
+
+/**
+ * Merges the buildpacks a build needs (`ours`, in order) into the user's `.buildpacks`: their URLs
+ * and their order stay; a role (Elixir, Phoenix static) they already fill keeps their buildpack;
+ * what is missing is added (the Elixir buildpack before the static one, which needs its mix);
+ * an obsolete buildpack is replaced only when `replace` is true.
+ */
+export function mergeBuildpacks(theirs: string, ours: readonly string[], replace: boolean): BuildpacksMerge {
+  const eol = lineEndingOf(theirs);
+  const lines = theirs.split(/\r?\n/);
+  if (lines.at(-1) === '') lines.pop();
+  const comments = lines.flatMap((line, index) => (line.trim().startsWith('#') ? [index + 1] : []));
+  const replacements: BuildpackReplacement[] = [];
+  const roles = new Map<string, number>();
+  lines.forEach((line, index) => {
+    const kind = classifyBuildpack(line);
+    if (!kind) return;
+    const known = BUILDPACK_KINDS[kind];
+    roles.set(known.role, index);
+    if (known.obsolete && known.replacement && !ours.some(url => classifyBuildpack(url) === kind)) {
+      replacements.push({ line: index + 1, theirs: line.trim(), ours: known.replacement, why: known.obsolete });
+      if (replace) lines[index] = known.replacement;
+    }
+  });
+  const added: string[] = [];
+  for (const url of ours) {
+    const kind = classifyBuildpack(url);
+    const role = kind && BUILDPACK_KINDS[kind].role;
+    if (!role || roles.has(role)) continue;
+    // The Elixir buildpack goes before the static one (it puts mix on PATH for it), else at the end.
+    const staticAt = roles.get('phoenix-static');
+    const at = role === 'elixir' && staticAt !== undefined ? staticAt : lines.length;
+    lines.splice(at, 0, url);
+    for (const [name, index] of roles) if (index >= at) roles.set(name, index + 1);
+    roles.set(role, at);
+    added.push(url);
+  }
+  const content = lines.join(eol) + eol;
+  return { content: content === theirs ? undefined : content, added, replacements, comments };
+}
+
+/** .dockerignore: our patterns the user's file lacks, appended in one marked block (every line of theirs kept). */
+export function mergeDockerignore(theirs: string, ours: string): { content?: string; added: string[] } {
+  const eol = lineEndingOf(theirs);
+  // `/_build/` (phx.gen.release) and `_build/` exclude the same top-level directory.
+  const pattern = (line: string) => line.trim().replace(/^\//, '').replace(/\/$/, '');
+  const present = new Set(theirs.split(/\r?\n/).map(pattern));
+  const added = ours.split(/\r?\n/).map(line => line.trim()).filter(line => line && !line.startsWith('#') && !present.has(pattern(line)));
+  if (!added.length) return { added };
+  const block = ['# phoenix-dokku: also kept out of the Docker build (the image builds its own deps and assets; no secrets in layers)', ...added];
+  return { content: theirs.replace(/\s*$/, '') + eol + eol + block.join(eol) + eol, added };
+}
 
 /** The .yo-rc.json key that keeps `--elixir-buildpack` for later runs (and their next steps). */
 export const SAVED_ELIXIR_BUILDPACK = 'elixirBuildpack';
@@ -302,4 +404,56 @@ function appendTopLevelKeys(theirs: string, entries: [string, unknown][]): strin
   const body = theirs.slice(0, close).trimEnd();
   const members = entries.map(([key, value]) => `${indent}${JSON.stringify(key)}: ${JSON.stringify(value, null, indent).split('\n').join(eol + indent)}`);
   return `${body}${body.endsWith('{') ? '' : ','}${eol}${members.join(`,${eol}`)}${eol}${theirs.slice(close)}`;
+}
+
+/** Settings a Fly.io rel/env.sh.eex exports that only work on Fly (its IPv6 private network, FLY_* variables). */
+export interface PlatformExport {
+  name: string;
+  line: number;
+  /** Shell test that holds when the value is Fly's (so only that value is undone). */
+  test?: string;
+}
+
+/** The `export NAME=value` lines of a rel/env.sh.eex that depend on Fly.io (read line by line: it is a shell script). */
+export function flyExports(envSh: string): PlatformExport[] {
+  const lines = envSh.split(/\r?\n/);
+  const found = lines.flatMap((line, index): PlatformExport[] => {
+    const match = /^\s*export\s+([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line);
+    if (!match) return [];
+    const [, name, value] = match;
+    if (/\$\{?FLY_/.test(value)) return [{ name, line: index + 1 }];
+    if (name === 'ERL_AFLAGS' && /inet6_tcp/.test(value)) return [{ name, line: index + 1, test: `[ "\${ERL_AFLAGS:-}" = ${value.trim()} ]` }];
+    if (name === 'ECTO_IPV6' && /true|1/.test(value)) return [{ name, line: index + 1, test: `[ "\${ECTO_IPV6:-}" = ${value.trim()} ]` }];
+    return [];
+  });
+  // `--name <release>` without the Fly address needs a fully qualified host name the container lacks: distribution goes back to the default too.
+  const distribution = lines.findIndex(line => /^\s*export\s+RELEASE_DISTRIBUTION=/.test(line));
+  if (found.some(entry => entry.name === 'RELEASE_NODE') && distribution !== -1 && !found.some(entry => entry.name === 'RELEASE_DISTRIBUTION')) {
+    found.push({ name: 'RELEASE_DISTRIBUTION', line: distribution + 1 });
+  }
+  return found.sort((a, b) => a.line - b.line);
+}
+
+export const FLY_GUARD_MARKER = '# phoenix-dokku: the Fly.io settings above';
+
+/**
+ * Appends to a Fly.io rel/env.sh.eex the lines that undo its Fly-only settings where Fly is not
+ * (no FLY_PRIVATE_IP): RELEASE_NODE built from FLY_PRIVATE_IP is not a node name on Dokku
+ * ("pulse-@"), so the release would not start, and ECTO_IPV6/-proto_dist inet6_tcp expect Fly's
+ * IPv6 network. Every line of theirs stays and still applies on Fly.
+ */
+export function guardFlyEnv(envSh: string): Injection {
+  if (envSh.includes(FLY_GUARD_MARKER)) return { kind: 'present' };
+  const exports = flyExports(envSh);
+  if (!exports.length) return { kind: 'present' };
+  const eol = lineEndingOf(envSh);
+  const undo = exports.map(entry => (entry.test ? `  if ${entry.test}; then unset ${entry.name}; fi` : `  unset ${entry.name}`));
+  const block = [
+    `${FLY_GUARD_MARKER} (lines ${exports.map(entry => entry.line).join(', ')}) only work on Fly (FLY_PRIVATE_IP,`,
+    '# its IPv6 network). Elsewhere, on Dokku, they are undone and the release starts with its defaults.',
+    'if [ -z "${FLY_PRIVATE_IP:-}" ]; then',
+    ...undo,
+    'fi',
+  ];
+  return { kind: 'injected', content: envSh.replace(/\s*$/, '') + eol + eol + block.join(eol) + eol };
 }

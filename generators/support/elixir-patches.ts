@@ -24,7 +24,8 @@ import {
   type SyntaxNode,
 } from './elixir-ast.js';
 import { ProjectFiles } from './files.js';
-import { endpointFacts, envRoles, evaluateForProd, readConfigModel, settingsOf, type ConfigModel } from './config-model.js';
+import { healthRoute, readRoutes } from './routes.js';
+import { endpointFacts, envRoles, readConfigModel, settingsOf, type ConfigModel } from './config-model.js';
 
 /** First line of every block phoenix-dokku appends to config/runtime.exs. */
 export const RUNTIME_MARKER = '# phoenix-dokku:';
@@ -449,55 +450,29 @@ export function injectProdLogLevel(content: string): Injection {
 // Statements that define routes or pipe later routes through a pipeline (a top-level `pipe_through` would apply to our scope too).
 const ROUTE_MACROS = ['scope', 'pipe_through', 'get', 'post', 'put', 'patch', 'delete', 'options', 'head', 'match', 'forward', 'live', 'live_session', 'live_dashboard', 'resources', 'if'];
 
-export function healthScope(webModule: string): string {
+export function healthScope(webModule: string, controller = 'HealthController'): string {
   return [
     '# Health check for Dokku and load balancers. No pipeline: no session, CSRF or',
     '# content negotiation stands between a plain GET and the answer.',
     `scope "/", ${webModule} do`,
-    '  get "/health", HealthController, :show',
+    `  get "/health", ${controller}, :show`,
     'end',
   ].join('\n');
 }
 
-/** The path a route call answers on its own (`get "/health", ...`, `match :get, "/health", ...`, `forward "/health", ...`). */
-function ownRoutePath(node: SyntaxNode): string | undefined {
-  const name = callName(node);
-  if (!name || name.module) return undefined;
-  const args = callArguments(node).positional;
-  if (['get', 'forward', 'live', 'head'].includes(name.name)) return stringValue(args[0]);
-  if (name.name === 'match') return stringValue(args[1]);
-  return undefined;
-}
-
-/** `scope "/api", ...`, `scope path: "/api"`: the path a scope adds. */
-function scopePath(scope: SyntaxNode): string | undefined {
-  const { positional, keywords } = callArguments(scope);
-  return stringValue(positional[0]) ?? stringValue(keywords.find(entry => entry.key === 'path')?.value) ?? '';
-}
-
 /** A route the router already has (ours or the user's) for `/health`, as its line; `/api/health` does not count, nor a route only dev builds have. */
 export function existingHealthRoute(router: string): string | undefined {
-  const root = parseElixir(router, 'router.ex').root;
-  const route = findAll(root, node => ownRoutePath(node) !== undefined).find(node => {
-    const parts = [ownRoutePath(node)!];
-    for (let parent = node.parent; parent; parent = parent.parent) {
-      if (isCall(parent, undefined, 'scope')) parts.unshift(scopePath(parent) ?? '');
-      // `if Mix.env() in [:dev, :test] do ... end`: not in a release.
-      if (isCall(parent, undefined, 'if') && evaluateForProd(callArguments(parent).positional[0]!) === false) return false;
-    }
-    return ('/' + parts.join('/')).replace(/\/+/g, '/').replace(/(.)\/$/, '$1') === '/health';
-  });
-  return route?.text.split('\n')[0].trim();
+  return healthRoute(readRoutes(router))?.text;
 }
 
 /**
  * Adds the health scope before the first top-level route, scope or `if` of the router
  * module (and before the comments just above it), so no catch-all or forward can shadow it.
  */
-export function injectHealthRoute(router: string, webModule: string, routerFile = 'the router'): Injection {
+export function injectHealthRoute(router: string, webModule: string, routerFile = 'the router', controller = 'HealthController'): Injection {
   const help =
     `Add this to ${routerFile}, inside the router module and before any catch-all route or forward:\n\n` +
-    healthScope(webModule).replace(/^/gm, '  ');
+    healthScope(webModule, controller).replace(/^/gm, '  ');
   if (existingHealthRoute(router)) return { kind: 'present' };
   const eol = lineEndingOf(router);
   const root = parseElixir(router, routerFile).root;
@@ -525,7 +500,7 @@ export function injectHealthRoute(router: string, webModule: string, routerFile 
     if (!end || end.type !== 'end') return { kind: 'no-anchor', help };
     at = router.lastIndexOf('\n', end.start) + 1;
   }
-  const scope = healthScope(webModule).split('\n').map(line => by + line).join(eol);
+  const scope = healthScope(webModule, controller).split('\n').map(line => by + line).join(eol);
   const before = router.slice(0, at);
   const blankBefore = /(?:\r?\n){2}$/.test(before) || !before.trim() ? '' : eol;
   return { kind: 'injected', content: before + blankBefore + scope + eol + eol + router.slice(at) };

@@ -113,6 +113,11 @@ export function dokkuNextSteps(input: NextStepsInput): string {
     );
   }
 
+  // A kept Dockerfile with EXPOSE makes Dokku publish that port (http:N:N) instead of 80.
+  const exposed = strategy === 'dockerfile' ? project.existing.dockerfileFacts?.final?.instructions.find(instruction => instruction.keyword === 'EXPOSE') : undefined;
+  const port = exposed?.args.trim().split(/\s+/)[0].replace(/\/tcp$/, '');
+  if (port) server.push(`# The Dockerfile says EXPOSE ${port}: Dokku would publish http:${port}:${port}. Serve it on port 80 instead (letsencrypt adds https:443:${port})`, `dokku ports:set ${app} http:80:${port}`);
+
   server.push(
     `dokku domains:set ${app} ${host}`,
     "# HTTPS with Let's Encrypt: the plugin once per server",

@@ -9,12 +9,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { relative, sep } from 'node:path';
 import Generator, { type BaseOptions } from 'yeoman-generator';
-import { answerSpecs, type AnswerName, type AnswerSpec, type DokkuAnswers } from './answers.js';
+import { answerSpecs, type AnswerName, type AnswerSpec, type DokkuAnswers, type Strategy } from './answers.js';
 import { UserError } from './errors.js';
 import type { Injection } from './patch.js';
 import { pieceEntry, type PieceOption } from './pieces.js';
 import { readPhoenixProject, type PhoenixProject } from './project.js';
 import { formatSummary, reportFor, type NoteKind, type RunReport } from './report.js';
+import { auditKeptFile, type AuditContext } from './audit-rules.js';
 import { OVERRIDE_DIR, templateFor } from './templates.js';
 
 export type PieceOptions = BaseOptions & {
@@ -150,9 +151,11 @@ export abstract class PieceGenerator extends Generator<PieceConfig, PieceOptions
           value = derived.value;
           source = derived.source;
           this.assertValid(spec, value, answers, `${derived.value} from ${derived.source}`, `or pass --${spec.flag}`);
+          if (derived.note) this.note('warning', derived.note);
         } else {
           value = await this.ask(spec, derived?.value, answers);
           source = value === derived?.value ? derived.source : 'prompt';
+          if (derived?.note && value === derived.value) this.note('warning', derived.note);
         }
         toSave[spec.name] = value;
       }
@@ -273,34 +276,86 @@ export abstract class PieceGenerator extends Generator<PieceConfig, PieceOptions
   /**
    * Before anything is written: files we generated on an earlier run and the user has not
    * touched since (their hash matches the one saved in .yo-rc.json) are updated without a
-   * prompt; any other file that would be replaced is a conflict. Interactively the conflict
-   * prompt asks about each with a diff; with --yes or without a terminal nobody can answer,
-   * so the run stops and lists them. Runs once, in the generator the user invoked.
+   * prompt. Any other file that would be replaced is the user's: `--force` replaces it;
+   * interactively the conflict prompt asks with a diff; with --yes or without a terminal it is
+   * kept as it is, checked with the audit rules about it, and the summary says so. Runs once,
+   * in the generator the user invoked.
    */
   conflicts(): void {
     if (this.composed || this.options.dryRun) return;
-    const generated = { ...((this.config.get(GENERATED_KEY) as Record<string, string> | undefined) ?? {}) };
+    const generated = this.generatedHashes();
     const rendered = new Set(this.report.files.filter(f => f.action === 'render').map(f => f.path));
-    const conflicting: string[] = [];
+    const kept: string[] = [];
     for (const file of pendingOverwrites(this.env.sharedFs.all() as MemFile[], this.destinationRoot())) {
       if (rendered.has(file.relativePath) && generated[file.relativePath] === contentHash(file.disk)) {
         file.memFile.conflicter = 'force'; // Ours, unchanged since we wrote it: safe to update.
-      } else {
-        conflicting.push(file.relativePath);
+      } else if (!this.options.force && !this.interactive) {
+        // Nobody can answer the conflict prompt: the user's file stays, byte for byte.
+        this.fs.write(file.memFile.path, file.disk);
+        kept.push(file.relativePath);
       }
     }
-    if (conflicting.length && !this.options.force && !this.interactive) {
-      throw new UserError(
-        `These files exist with content phoenix-dokku would replace (yours, or edited since it generated them):\n${conflicting.map(f => `  ${f}`).join('\n')}\n` +
-          'Nothing was written. Run without --yes in a terminal to review each diff, with --dry-run to print the diffs, ' +
-          'or with --force to overwrite them (to keep a file for good, list it in .yo-resolve as `<file> skip`).',
-      );
-    }
+    for (const path of kept) this.keepFile(path);
     for (const path of rendered) {
+      if (kept.includes(path)) continue;
       const contents = this.fs.read(this.destinationPath(path), { defaults: null });
       if (contents !== null) generated[path] = contentHash(Buffer.from(contents));
     }
     this.config.set(GENERATED_KEY, Object.fromEntries(Object.entries(generated).sort(([a], [b]) => a.localeCompare(b))));
+  }
+
+  /** Hashes of the files phoenix-dokku rendered, as saved in .yo-rc.json. */
+  private generatedHashes(): Record<string, string> {
+    return { ...((this.config.get(GENERATED_KEY) as Record<string, string> | undefined) ?? {}) };
+  }
+
+  /** The file on disk is one phoenix-dokku rendered and nobody edited since. */
+  protected isUnchangedGenerated(relPath: string): boolean {
+    const hash = this.generatedHashes()[relPath];
+    if (!hash) return false;
+    try {
+      return contentHash(readFileSync(this.destinationPath(relPath))) === hash;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Records that a user's file is kept as it is, and what the audit rules about it find there
+   * (the same rules `phoenix-dokku doctor` runs).
+   */
+  protected keepFile(relPath: string, why = 'it is yours (or edited since phoenix-dokku wrote it)'): void {
+    const entry = this.report.files.find(file => file.path === relPath && file.action === 'render');
+    if (entry) entry.action = 'keep';
+    else this.report.files.push({ piece: this.pieceName, path: relPath, action: 'keep' });
+    const piece = entry?.piece ?? this.pieceName;
+    const findings = auditKeptFile(this.auditContext(), relPath);
+    const summary = findings.length ? `; ${findings.length} finding${findings.length === 1 ? '' : 's'} below` : '; the checks about it pass';
+    this.report.notes.push({ piece, kind: 'info', text: `${relPath}: kept, ${why}. phoenix-dokku's version differs: --dry-run shows the diff, --force replaces it${summary}.` });
+    for (const found of findings) {
+      this.report.notes.push({ piece, kind: found.level === 'fail' ? 'manual' : 'warning', text: `${found.file ?? relPath}${found.line ? `:${found.line}` : ''} ${found.message}` });
+    }
+  }
+
+  /** What the audit rules read: the project as detected, the strategy of this run, files as this run leaves them. */
+  protected auditContext(): AuditContext {
+    return {
+      project: this.project,
+      strategy: this.report.answers.strategy ?? (this.config.get('strategy') as Strategy | undefined) ?? 'dockerfile',
+      appName: this.report.answers.appName ?? '<app>',
+      read: file => this.fs.read(this.destinationPath(file), { defaults: null }) ?? undefined,
+    };
+  }
+
+  /**
+   * Asks before phoenix-dokku changes a line of the user's: yes with --force, no when nobody
+   * can be asked (--yes, no terminal), else the user's answer.
+   */
+  protected async consent(message: string): Promise<boolean> {
+    if (this.options.force) return true;
+    if (!this.interactive) return false;
+    const { answer } = await this.prompt([{ type: 'confirm', name: 'answer', message, default: false }]);
+    return Boolean(answer);
   }
 
   protected note(kind: NoteKind, text: string): void {

@@ -25,6 +25,7 @@ import {
   type SyntaxNode,
 } from './elixir-ast.js';
 import { appSetting, endpointFacts, envRoles, readConfigModel, type ConfigModel, type EnvRead, type RoleUse } from './config-model.js';
+import { readDockerfile, type DockerfileFacts } from './dockerfile-model.js';
 import { UserError } from './errors.js';
 import { ProjectFiles, type TextReader } from './files.js';
 import { readPreviousPlatforms, type PreviousPlatform } from './previous-platform.js';
@@ -70,6 +71,8 @@ export interface WebFacts {
   controllerStyle: 'phoenix-1.7' | 'phoenix-1.6';
   /** The web module defines `controller/0`, so `use MyAppWeb, :controller` works (true when its file was not found). */
   controllerHelper: boolean;
+  /** A module named `<Web>.HealthController` the project already has (phoenix-dokku's, or the user's own). */
+  healthController?: { module: string; file: string };
 }
 
 export interface AssetFacts {
@@ -85,6 +88,8 @@ export interface AssetFacts {
   npmScripts: string[];
   /** Aliases defined in the web app's mix.exs. */
   aliases: { setup: boolean; build: boolean; deploy: boolean };
+  /** `assets.setup` installs the npm packages itself (`cmd --cd assets npm ci`): nothing else must. */
+  setupRunsNpm: boolean;
 }
 
 /** A version the project already pins somewhere, and where. */
@@ -158,6 +163,8 @@ export interface ExistingFiles {
   releaseModule?: ReleaseModuleFacts;
   /** The Dockerfile's ARG defaults before its first FROM (`ELIXIR_VERSION`, `OTP_VERSION`, `DEBIAN_VERSION`, ...). */
   dockerfileArgs?: Record<string, string>;
+  /** The Dockerfile, read with dockerfile-ast (stages, instructions, lines). */
+  dockerfileFacts?: DockerfileFacts;
 }
 
 export interface PhoenixProject {
@@ -182,6 +189,8 @@ export interface PhoenixProject {
   forceSsl: ForceSslFacts;
   /** Config files under config/ (root), relative paths. */
   configFiles: string[];
+  /** Elixir source files under the apps' lib/ directories, relative paths. */
+  sourceFiles: string[];
   /** A public host the project already configures for prod (other than example.com). */
   configuredHost?: string;
   existing: ExistingFiles;
@@ -201,6 +210,8 @@ export interface PhoenixProject {
    * a build that copies only mix.exs fails or silently gets the fallback without them.
    */
   mixReadFiles: string[];
+  /** Key and certificate files of the project (`priv/cert/selfsigned.pem`): .dockerignore keeps them out of the image. */
+  keyFiles: string[];
   /** The checked-out branch (`.git/HEAD`), when the project is a git repository on a branch. */
   gitBranch?: string;
   /** The project is a git repository (Dokku deploys what is pushed with git). */
@@ -321,6 +332,7 @@ class ProjectDetector {
       pinned: this.detectPinnedVersions(mix),
       forceSsl: forceSslOf(config, endpoint),
       configFiles,
+      sourceFiles,
       configuredHost: configuredHostOf(config, endpoint),
       existing: this.detectExistingFiles(sourceFiles),
       compileTimeEnv: config.reads
@@ -332,6 +344,7 @@ class ProjectDetector {
       mixReadFiles: [rootApp, ...apps].flatMap(app => this.mixReadFiles(app)),
       gitBranch: /^ref:\s*refs\/heads\/(\S+)\s*$/.exec(this.files.read('.git/HEAD') ?? '')?.[1],
       gitRepository: this.files.exists('.git'),
+      keyFiles: this.files.walk('', ['.pem', '.key', '.p12', '.pfx', '.jks'], 200),
     };
   }
 
@@ -411,6 +424,9 @@ class ProjectDetector {
       controllersDir,
       controllerStyle,
       controllerHelper: !webModule || controller !== undefined,
+      healthController: this.modulesMentioning(appFiles, 'HealthController')
+        .filter(candidate => candidate.name === `${module}.HealthController`)
+        .map(candidate => ({ module: candidate.name, file: candidate.file }))[0],
     };
   }
 
@@ -451,7 +467,10 @@ class ProjectDetector {
     const dir = posix.join(webApp.dir, 'assets');
     if (!this.files.isDirectory(dir)) return undefined;
     const mixSource = this.elixir(posix.join(webApp.dir, MIX_EXS));
-    const aliases = mixSource ? aliasNames(readMixFile(mixSource)) : [];
+    const aliasList = mixSource ? aliasEntries(readMixFile(mixSource)) : [];
+    const aliases = aliasList.map(entry => entry.key);
+    const setupCommands = aliasList.find(entry => entry.key === 'assets.setup')?.value;
+    const setupRunsNpm = !!setupCommands && findAll(setupCommands, node => /\bnpm\s+(?:ci|install|i)\b/.test(stringValue(node) ?? '')).length > 0;
     const lockfile = ['package-lock.json', 'npm-shrinkwrap.json'].map(name => posix.join(dir, name)).find(file => this.files.exists(file));
     return {
       dir,
@@ -465,6 +484,7 @@ class ProjectDetector {
         build: aliases.includes('assets.build'),
         deploy: aliases.includes('assets.deploy'),
       },
+      setupRunsNpm,
     };
   }
 
@@ -512,18 +532,16 @@ class ProjectDetector {
     return pinned;
   }
 
-  /** ARG defaults before the first FROM (quotes removed), read with dockerfile-ast; undefined without a Dockerfile. */
-  private dockerfileArgs(): Record<string, string> | undefined {
+  /** The Dockerfile read with dockerfile-ast; undefined without one. */
+  private dockerfileFacts(): DockerfileFacts | undefined {
     const text = this.files.read('Dockerfile');
     if (text === undefined || !this.parsers.dockerfile) return undefined;
-    const dockerfile = this.parsers.dockerfile.DockerfileParser.parse(text);
-    const args: Record<string, string> = {};
-    for (const arg of dockerfile.getInitialARGs()) {
-      const property = arg.getProperty();
-      const value = property?.getValue();
-      if (property && value !== null && value !== undefined) args[property.getName()] = value;
-    }
-    return args;
+    return readDockerfile(text, this.parsers.dockerfile);
+  }
+
+  /** ARG defaults before the first FROM (quotes removed). */
+  private dockerfileArgs(): Record<string, string> | undefined {
+    return this.dockerfileFacts()?.args;
   }
 
   private detectExistingFiles(sourceFiles: string[]): ExistingFiles {
@@ -549,6 +567,7 @@ class ProjectDetector {
       migrateScriptEval: shellLines(migrate).map(line => /\seval\s+["']?([A-Z][\w.]*\.\w+(?:\(\))?)/.exec(line)?.[1]).find(Boolean),
       releaseModule: this.findReleaseModule(sourceFiles),
       dockerfileArgs: this.dockerfileArgs(),
+      dockerfileFacts: this.dockerfileFacts(),
     };
   }
 
@@ -596,8 +615,8 @@ function depNames(mix: MixFile): string[] {
   return [...new Set(findAll(deps, node => node.type === 'tuple').map(tuple => atomValue(tuple.items[0])).filter((name): name is string => Boolean(name)))];
 }
 
-function aliasNames(mix: MixFile): string[] {
-  return keywordEntries(projectList(mix, 'aliases')).map(entry => entry.key);
+function aliasEntries(mix: MixFile): KeywordEntry[] {
+  return keywordEntries(projectList(mix, 'aliases'));
 }
 
 /** Release names in mix.exs (`releases: [shop: [...]]` or `releases: releases()`), in order. */

@@ -15,7 +15,7 @@ export interface Note {
 
 export interface RunReport {
   /** Files each piece rendered or patched (relative paths), in order. */
-  files: { piece: string; path: string; action: 'render' | 'patch' }[];
+  files: { piece: string; path: string; action: 'render' | 'patch' | 'keep' }[];
   notes: Note[];
   answers: Partial<DokkuAnswers>;
   /** Where each answer came from (flag, saved, detected file, prompt). */
@@ -33,6 +33,9 @@ export function reportFor(env: object): RunReport {
   }
   return report;
 }
+
+/** How the summary names what happened to a file: written anew, a user's file merged into, a user's file left as it was. */
+const FILE_ACTIONS = { render: 'rendered', patch: 'merged  ', keep: 'kept    ' } as const;
 
 const NOTE_SECTIONS = [
   ['skipped', 'Not applicable'],
@@ -79,7 +82,7 @@ export function formatSummary(report: RunReport, recap: string[] = [], nextSteps
   }
   if (report.files.length) {
     lines.push('Files');
-    for (const file of report.files) lines.push(`  ${file.action === 'patch' ? 'patched ' : 'rendered'} ${file.path}  [${file.piece}]`);
+    for (const file of report.files) lines.push(`  ${FILE_ACTIONS[file.action]} ${file.path}  [${file.piece}]`);
     lines.push('');
   }
   for (const [kind, title] of NOTE_SECTIONS) {

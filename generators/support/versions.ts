@@ -3,7 +3,8 @@
  * together, and what to propose when the project pins nothing. Offline: the data lives in
  * `data/releases.ts` with its sources and date.
  */
-import { elixirOtpSupport, elixirReleases, nodeReleases, otpReleases, releaseDataRetrieved } from './data/releases.js';
+import { knownBuilderTags } from './data/docker-images.js';
+import { elixirOtpExceptions, elixirOtpSupport, elixirReleases, nodeReleases, otpMinimumForElixir, otpReleases, releaseDataRetrieved } from './data/releases.js';
 
 export type VersionCheck =
   | { ok: true; value: string; warning?: string }
@@ -89,10 +90,12 @@ export function checkElixirVersion(input: string): VersionCheck {
     return { ok: false, problem: `"${raw}" is not an Elixir version.`, fix: 'write a released version such as 1.18.4' };
   }
   if (compareVersions(raw, `${OLDEST_SUPPORTED_ELIXIR}.0`) < 0) {
+    // The smallest step that works: the oldest supported line, at its newest patch.
+    const target = newest(elixirReleases.filter(v => minorOf(v) === OLDEST_SUPPORTED_ELIXIR));
     return {
       ok: false,
       problem: `Elixir ${raw} is older than ${OLDEST_SUPPORTED_ELIXIR}, the oldest version the generated code supports.`,
-      fix: `upgrade to Elixir ${OLDEST_SUPPORTED_ELIXIR} or newer (e.g. ${newest(elixirReleases)})`,
+      fix: `move the project to Elixir ${OLDEST_SUPPORTED_ELIXIR} (${target}, the smallest upgrade that works; check mix.exs elixir: and your deps), then run again with --elixir-version ${target}`,
     };
   }
   return checkKnownRelease(raw, elixirReleases, 'Elixir', minorOf(raw));
@@ -144,27 +147,41 @@ export function checkSemver(input: string, label: 'Node.js' | 'npm'): VersionChe
 export interface OtpRange {
   min: number;
   max: number;
+  /** Majors beyond the table that a patch release added with only initial support (see data/releases.ts). */
+  initial: number[];
 }
 
-/** OTP majors an Elixir release supports (Elixir's compatibility table), or undefined for a line we have no data on. */
+/** OTP majors an Elixir release supports (Elixir's compatibility table and its per-patch exceptions), or undefined for a line we have no data on. */
 export function supportedOtp(elixir: string): OtpRange | undefined {
   const row = elixirOtpSupport[minorOf(elixir)];
   if (!row) return undefined;
-  let max = row.max;
-  for (const added of row.addedInPatch ?? []) {
-    if (compareVersions(elixir, added.patch) >= 0) max = Math.max(max, added.otp);
+  const range: OtpRange = { min: row.min, max: row.max, initial: [] };
+  for (const exception of elixirOtpExceptions) {
+    if (minorOf(exception.fromPatch) !== minorOf(elixir) || compareVersions(elixir, exception.fromPatch) < 0) continue;
+    if (exception.support === 'full') range.max = Math.max(range.max, exception.otp);
+    else range.initial.push(exception.otp);
   }
-  return { min: row.min, max };
+  return range;
 }
 
-/** The Elixir/OTP pair must be in Elixir's compatibility table. */
+/** The Elixir/OTP pair must be in Elixir's compatibility table (or one of its per-patch exceptions). */
 export function checkElixirOtpPair(elixir: string, erlang: string): VersionCheck {
   const range = supportedOtp(elixir);
   const major = otpMajor(erlang);
   if (!range) {
     return { ok: true, value: erlang, warning: `No compatibility data for Elixir ${minorOf(elixir)}; make sure it supports Erlang/OTP ${major}.` };
   }
-  if (major >= range.min && major <= range.max) return { ok: true, value: erlang };
+  if (major >= range.min && major <= range.max) {
+    const minimum = otpMinimumForElixir.find(entry => entry.line === minorOf(elixir) && entry.otp === major);
+    if (minimum && compareVersions(erlang, minimum.minimum) < 0) {
+      return { ok: true, value: erlang, warning: `Elixir ${minorOf(elixir)} supports Erlang/OTP ${major} from ${minimum.minimum} on (${minimum.source}); ${erlang} is older: prefer ${newest(otpReleases.filter(v => otpMajor(v) === major))}.` };
+    }
+    return { ok: true, value: erlang };
+  }
+  if (range.initial.includes(major)) {
+    const exception = elixirOtpExceptions.find(entry => entry.otp === major && minorOf(entry.fromPatch) === minorOf(elixir))!;
+    return { ok: true, value: erlang, warning: `Elixir ${elixir} on Erlang/OTP ${major}: accepted. ${exception.note}.` };
+  }
   const otpChoice = newest(otpReleases.filter(v => otpMajor(v) <= range.max && otpMajor(v) >= range.min));
   const elixirChoice = newest(elixirReleases.filter(v => {
     const r = supportedOtp(v);
@@ -179,6 +196,31 @@ export function checkElixirOtpPair(elixir: string, erlang: string): VersionCheck
     problem: `Elixir ${elixir} supports Erlang/OTP ${range.min}–${range.max} only, not OTP ${major} (${erlang}).`,
     fix: `pick ${alternatives.join(' or ')}`,
   };
+}
+
+/**
+ * A version a project file pins, made usable: a minor line (`elixir 1.15`) becomes its newest
+ * patch release, a bare OTP major (`erlang_version=27`, which buildpacks read as 27.0 or not at
+ * all) its newest release; the note says what was chosen and why. Anything else is returned as is
+ * (and validated like any answer).
+ */
+export function resolvePinnedVersion(kind: 'elixir' | 'erlang', value: string, source: string): { value: string; note?: string } {
+  const raw = value.trim().replace(/^v/, '');
+  if (kind === 'elixir' && /^\d+\.\d+$/.test(raw)) {
+    const latest = newest(elixirReleases.filter(v => minorOf(v) === raw));
+    if (latest) return { value: latest, note: `${source} pins the Elixir ${raw} line; using its newest release, ${latest} (a buildpack would build the tip of the v${raw} branch, not a release). Pin ${latest} there to make it explicit.` };
+  }
+  if (kind === 'erlang' && /^\d+$/.test(raw.replace(/^OTP-/, ''))) {
+    const major = raw.replace(/^OTP-/, '');
+    const latest = newest(otpReleases.filter(v => otpMajor(v) === Number(major)));
+    if (latest) {
+      return {
+        value: latest,
+        note: `${source} pins Erlang/OTP ${major} without a dot: the gigalixir buildpack silently installs ${major}.0 (the first ${major} release), the classic one finds no build at all. Using ${latest}, the newest ${major} release; write it there with its dots.`,
+      };
+    }
+  }
+  return { value };
 }
 
 /** Does `version` satisfy a Mix requirement such as `~> 1.14`, `~> 1.14.1`, `>= 1.13.0 and < 2.0.0`? */
@@ -213,11 +255,33 @@ export function defaultElixirVersion(requirement?: string): string {
   return newest(candidates.length ? candidates : elixirReleases)!;
 }
 
-/** Newest known Erlang/OTP release that `elixir` supports. */
+/** The pair is inside the table (or a `full` exception): `initial` support is accepted, never chosen. */
+const fullySupported = (elixir: string, otp: string) => {
+  const range = supportedOtp(elixir);
+  return range !== undefined && otpMajor(otp) >= range.min && otpMajor(otp) <= range.max;
+};
+
+/** Newest Erlang/OTP release that `elixir` supports: one a hexpm/elixir image is known for first, else the newest supported one. */
 export function defaultErlangVersion(elixir: string): string {
+  const withImage = newest(knownBuilderTags.filter(tag => tag.elixir === elixir && fullySupported(elixir, tag.otp)).map(tag => tag.otp));
+  if (withImage) return withImage;
   const range = supportedOtp(elixir);
   const candidates = range ? otpReleases.filter(v => otpMajor(v) >= range.min && otpMajor(v) <= range.max) : otpReleases;
   return newest(candidates.length ? candidates : otpReleases)!;
+}
+
+/**
+ * Versions for a project that pins none: the newest fully supported Elixir/OTP pair that matches
+ * mix.exs and that a hexpm/elixir image is known for (Hex builds the buildpack downloads exist for
+ * every such pair: Bob builds them together), rather than the newest releases, which may have neither yet.
+ */
+export function defaultToolchain(requirement?: string): { elixir: string; otp: string; withImage: boolean } {
+  const pairs = knownBuilderTags
+    .filter(tag => (!requirement || satisfiesRequirement(tag.elixir, requirement)) && fullySupported(tag.elixir, tag.otp))
+    .sort((a, b) => compareVersions(b.elixir, a.elixir) || compareVersions(b.otp, a.otp));
+  if (pairs[0]) return { elixir: pairs[0].elixir, otp: pairs[0].otp, withImage: true };
+  const elixir = defaultElixirVersion(requirement);
+  return { elixir, otp: defaultErlangVersion(elixir), withImage: false };
 }
 
 /** Newest patch of the newest active LTS line, with the npm it bundles. */

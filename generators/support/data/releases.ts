@@ -75,11 +75,13 @@ export const elixirReleases: readonly string[] = [
   '1.20.0', '1.20.1', '1.20.2', '1.20.3', '1.20.4',
 ];
 
-/** Supported OTP majors per Elixir minor (compatibility table). `fromPatch` marks additions in a patch (1.14: OTP 26 from 1.14.5). */
-export const elixirOtpSupport: Readonly<
-  Record<string, { min: number; max: number; addedInPatch?: { otp: number; patch: string }[] }>
-> = {
-  '1.14': { min: 23, max: 25, addedInPatch: [{ otp: 26, patch: '1.14.5' }] },
+/**
+ * Supported OTP majors per Elixir minor: the compatibility table of elixir-lang/elixir
+ * (lib/elixir/pages/references/compatibility-and-deprecations.md). Exceptions that a patch
+ * release made are data below, not code.
+ */
+export const elixirOtpSupport: Readonly<Record<string, { min: number; max: number }>> = {
+  '1.14': { min: 23, max: 25 },
   '1.15': { min: 24, max: 26 },
   '1.16': { min: 24, max: 26 },
   '1.17': { min: 25, max: 27 },
@@ -88,15 +90,42 @@ export const elixirOtpSupport: Readonly<
   '1.20': { min: 27, max: 29 },
 };
 
-/**
- * Finer print that the table above does not encode (informational; the table stays authoritative):
- * - 1.19 on OTP 28 needs OTP 28.1 or later (v1.19 CHANGELOG: "officially supports Erlang/OTP 28.1+").
- * - 1.18.4 release notes announce only "initial support" for OTP 28 (use the otp-27 build); the
- *   compatibility table still says 25-27, so treat 1.18 + OTP 28 as unsupported.
- */
-export const elixirOtpMinimumPatch: Readonly<Record<string, Readonly<Record<number, string>>>> = {
-  '1.19': { 28: '28.1' },
-};
+export interface ElixirOtpException {
+  /** The first Elixir patch it applies to; later patches of the same line too. */
+  fromPatch: string;
+  otp: number;
+  /** `full`: supported like the table's own rows; `initial`: works, with known limits (a warning says which). */
+  support: 'full' | 'initial';
+  /** What `initial` support means for a deploy. */
+  note?: string;
+  source: string;
+}
+
+/** OTP majors an Elixir patch release added to its line's row. */
+export const elixirOtpExceptions: readonly ElixirOtpException[] = [
+  {
+    fromPatch: '1.14.5',
+    otp: 26,
+    support: 'full',
+    source: 'compatibility-and-deprecations.md, row 1.14: "23 - 25 (and Erlang/OTP 26 from v1.14.5)"',
+  },
+  {
+    fromPatch: '1.18.4',
+    otp: 28,
+    support: 'initial',
+    note:
+      'Elixir 1.18.4 has only "initial support for Erlang/OTP 28, for those who want to try it out" (its release notes): ' +
+      'regexes compiled at compile time (module attributes, sigils in guards) are only fixed in 1.19 (elixir-lang/elixir#14663). ' +
+      'Hex builds v1.18.4-otp-28 (hexpm/bob lib/bob/job/build_elixir.ex) and hexpm/elixir has 1.18.4 images on OTP 28. ' +
+      'For full support use Elixir 1.19 (OTP 26-28) or stay on OTP 27',
+    source: 'Elixir v1.18.4 release notes (quoted in elixir-lang/elixir#14540); hexpm/bob commit 1d7e12e0',
+  },
+];
+
+/** An OTP major an Elixir line supports only from an OTP minor on (older minors: a warning). */
+export const otpMinimumForElixir: readonly { line: string; otp: number; minimum: string; source: string }[] = [
+  { line: '1.19', otp: 28, minimum: '28.1', source: 'elixir-lang/elixir CHANGELOG.md (v1.19): "officially supports Erlang/OTP 28.1+"' },
+];
 
 /** Released Erlang/OTP versions (the way OTP tags them minus the `OTP-` prefix: '27.0', '27.2.4', '26.2.5.6'), majors 24 and up, oldest first. Majors are published as X.0 first. */
 export const otpReleases: readonly string[] = [
