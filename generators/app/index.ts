@@ -39,7 +39,8 @@ export default class AppGenerator extends PieceGenerator {
     await super.prompting();
     for (const piece of PIECES) {
       if (!piece.inApp || (piece.strategy && piece.strategy !== this.answers.strategy)) continue;
-      const forwarded: Record<string, unknown> = { composed: true, yes: this.options.yes };
+      // --force and --dry-run are the environment's; the pieces decide with them too (consent, patches).
+      const forwarded: Record<string, unknown> = { composed: true, yes: this.options.yes, force: this.options.force, dryRun: this.options.dryRun };
       for (const option of piece.options) {
         const value = this.flag(option.name);
         if (value !== undefined) forwarded[option.name] = value;

@@ -57,7 +57,7 @@ export default class BuildpacksGenerator extends BuildPiece {
         this.renderFiles([{ template: `${STATIC_COMPILE}.ejs`, destination: STATIC_COMPILE }], { commands: staticBuildpack.commands });
       }
     }
-    this.writeProcfile();
+    await this.writeProcfile();
     if (skipped) this.note('skipped', skipped);
     if (this.buildpack.stack) {
       this.note('warning', `--elixir-buildpack ${this.buildpack.name}: ${this.buildpack.stack.why} The next steps set the ${this.buildpack.stack.image} stack.`);

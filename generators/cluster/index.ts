@@ -130,7 +130,7 @@ export default class ClusterGenerator extends PieceGenerator {
   private writeEnvSh(): void {
     const { releaseName } = this.plan;
     const existing = this.fs.read(this.destinationPath(ENV_SH), { defaults: null });
-    if (existing === null || !existing.trim()) {
+    if (existing === null) {
       this.renderFiles([{ template: 'env.sh.eex.ejs', destination: ENV_SH }], envShTemplateData(releaseName));
       this.note('info', `${ENV_SH} names each node ${releaseName}@<its IP> when DNS_CLUSTER_QUERY is set, and does nothing without it.`);
       return;

@@ -39,13 +39,13 @@ export default class DockerfileGenerator extends BuildPiece {
     this.saveFlag('runner-image', SAVED_RUNNER_IMAGE, runnerOverride);
   }
 
-  writing(): void {
+  async writing(): Promise<void> {
     const { build: assets, skipped } = assetsBuild(this.project);
     const data = this.templateData(assets);
     // A Dockerfile of the user's is rendered too: the conflict step keeps it (and audits it) unless they agree to replace it.
     this.renderFiles([{ template: 'Dockerfile.ejs', destination: 'Dockerfile' }], data);
     this.writeDockerignore(data);
-    this.writeProcfile();
+    await this.writeProcfile();
     for (const warning of this.images.warnings) this.note('warning', warning);
     if (skipped) this.note('skipped', skipped);
     this.explainBuild(assets);

@@ -9,6 +9,7 @@
  */
 import type { AnswerName } from '../support/answers.js';
 import {
+  disableImport,
   injectRuntimeConfig,
   planRuntimeAdditions,
   runtimeContextFor,
@@ -18,6 +19,7 @@ import {
 import { PieceGenerator } from '../support/piece.js';
 
 const RUNTIME_EXS = 'config/runtime.exs';
+const PROD_EXS = 'config/prod.exs';
 
 export default class RuntimeGenerator extends PieceGenerator {
   static override piece = 'runtime';
@@ -25,7 +27,7 @@ export default class RuntimeGenerator extends PieceGenerator {
   /** The domain, when known, fills in the PHX_HOST example of the boot-time error. */
   static override uses: readonly AnswerName[] = ['host'];
 
-  writing(): void {
+  async writing(): Promise<void> {
     const context = runtimeContextFor(this.project, this.answers.appName!, this.answers.host);
     const { existing } = this.project;
     if (!existing.runtimeConfig) {
@@ -43,13 +45,18 @@ export default class RuntimeGenerator extends PieceGenerator {
       for (const step of plan?.manual ?? []) this.note('manual', step);
       for (const step of plan?.info ?? []) this.note('info', step);
     }
-    this.explainLegacyConfig();
+    await this.explainLegacyConfig();
   }
 
   /** Phoenix ≤ 1.5 read secrets in files that still do something once runtime.exs exists. */
-  private explainLegacyConfig(): void {
+  private async explainLegacyConfig(): Promise<void> {
     const { prodSecretConfig, releasesConfig } = this.project.existing;
-    if (prodSecretConfig) {
+    const prodExs = this.fs.read(this.destinationPath(PROD_EXS), { defaults: null });
+    const imported = prodSecretConfig && prodExs !== null && disableImport(prodExs, 'prod.secret.exs');
+    if (imported && imported.kind === 'injected' && (await this.consent(`${PROD_EXS} imports ${prodSecretConfig} while the release is built; ${RUNTIME_EXS} now reads its secrets at boot. Comment the import_config line out?`))) {
+      this.writePatched(PROD_EXS, imported.content);
+      this.note('info', `${PROD_EXS}: import_config "prod.secret.exs" commented out (kept as a comment): ${RUNTIME_EXS} reads DATABASE_URL and SECRET_KEY_BASE at boot. Delete ${prodSecretConfig} once nothing else uses it.`);
+    } else if (imported && imported.kind === 'injected') {
       this.note(
         'manual',
         `${prodSecretConfig} still runs when the release is BUILT if config/prod.exs imports it (import_config "prod.secret.exs"): ` +

@@ -6,7 +6,7 @@
  * their .buildpacks, ...) and reports their findings.
  */
 import type { Strategy } from './answers.js';
-import { endpointFacts } from './config-model.js';
+import { endpointFacts, settingsOf } from './config-model.js';
 import { BUILDPACK_KINDS, FLY_GUARD_MARKER, classifyBuildpack, flyExports, processTypes } from './dokku.js';
 import { aptPackages, buildInstructions, runsMix, startCommand, type DockerfileFacts } from './dockerfile-model.js';
 import { callArguments, callName, findAll, functionDefinitions, moduleDefinitions, parseElixir, stringValue, type SyntaxNode } from './elixir-ast.js';
@@ -44,12 +44,14 @@ export interface Rule {
   piece: string;
   /** Files the rule is about: the generator audits the files it keeps with these rules. */
   files: readonly string[];
+  /** The rule is about something this project does not have (a Dockerfile in a buildpack build): reported as not applicable. */
+  applies?(ctx: AuditContext): boolean;
   check(ctx: AuditContext): Omit<Finding, 'rule'>[];
 }
 
 export interface RuleResult {
   rule: Rule;
-  level: 'pass' | Level;
+  level: 'pass' | 'n/a' | Level;
   findings: Finding[];
 }
 
@@ -141,17 +143,17 @@ export const RULES: readonly Rule[] = [
     piece: 'runtime',
     files: [],
     check: ({ project }) => {
-      const found: Omit<Finding, 'rule'>[] = [];
-      for (const call of project.config.calls) {
-        for (const key of ['secret_key_base', 'password']) {
-          const entry = call.keywords.find(candidate => candidate.key === key);
-          const literal = entry && stringValue(entry.value);
-          if (entry && literal !== undefined && literal.length > 0) {
-            found.push(finding('fail', `${key}: is a literal in ${call.file} (config :${call.app}${call.key ? `, ${call.key}` : ''}). Read it at boot: ${key}: System.fetch_env!("${key === 'password' ? 'DATABASE_PASSWORD' : 'SECRET_KEY_BASE'}") in config/runtime.exs.`, call.file, entry.pair.line));
-          }
-        }
-      }
-      return found;
+      // Only the value prod ends up with counts (phx.new 1.5 keeps a literal in config.exs that prod config replaces).
+      const effective = [
+        { app: project.web.app.otpApp, key: project.web.endpointModule, option: 'secret_key_base', variable: 'SECRET_KEY_BASE' },
+        ...(project.ecto?.repos ?? []).map(repo => ({ app: project.ecto!.app.otpApp, key: repo, option: 'password', variable: 'DATABASE_PASSWORD' })),
+      ];
+      return effective.flatMap(({ app, key, option, variable }) => {
+        const found = settingsOf(project.config, app, key).value([option]);
+        const literal = found && stringValue(found.entry.value);
+        if (!found || literal === undefined || literal === '') return [];
+        return [finding('fail', `${option}: is a literal (config :${app}, ${key}) and it is what prod uses. Read it at boot: ${option}: System.fetch_env!("${variable}") in config/runtime.exs.`, found.call.file, found.entry.pair.line)];
+      });
     },
   },
   {
@@ -160,7 +162,7 @@ export const RULES: readonly Rule[] = [
     why: "A release starts the endpoint only with server: true; without it the container runs but nothing listens, and Dokku's health check fails.",
     piece: 'runtime',
     files: ['rel/overlays/bin/server', 'Procfile'],
-    check: ({ project, strategy, read }) => {
+    check: ({ project, strategy, read, appName }) => {
       if (strategy !== 'dockerfile') return []; // mix phx.server starts the endpoint itself.
       const roles = project.environment.roles.filter(use => use.role === 'server');
       const endpoint = endpointFacts(project.config, project.web.app.otpApp, project.web.endpointModule);
@@ -174,7 +176,7 @@ export const RULES: readonly Rule[] = [
       const setsInImage = project.existing.dockerfileFacts?.settings.some(setting => setting.kind === 'ENV' && roles.some(role => role.variable === setting.name));
       if (roles.some(role => role.variable === 'PHX_SERVER') && (viaServerScript || setsInImage)) return [];
       const names = roles.map(role => `${role.variable}=${role.detail ?? 'true'}`).join(' or ');
-      return [finding('warn', `The endpoint serves only when ${names} (${roles[0].file}:${roles[0].line}) and the start command does not set it: dokku config:set ${'<app>'} ${roles[0].variable}=${roles[0].detail ?? 'true'} (the next steps include it).`, roles[0].file, roles[0].line)];
+      return [finding('warn', `The endpoint serves only when ${names} (${roles[0].file}:${roles[0].line}) and the start command does not set it: dokku config:set ${appName} ${roles[0].variable}=${roles[0].detail ?? 'true'} (the next steps include it).`, roles[0].file, roles[0].line)];
     },
   },
   {
@@ -183,7 +185,7 @@ export const RULES: readonly Rule[] = [
     why: 'The endpoint host drives generated URLs, the force_ssl redirect and LiveView origin checks: left at example.com, links and websockets break.',
     piece: 'runtime',
     files: [],
-    check: ({ project }) => {
+    check: ({ project, appName }) => {
       const endpoint = endpointFacts(project.config, project.web.app.otpApp, project.web.endpointModule);
       const host = endpoint.value(['url', 'host']);
       if (!host) return [finding('warn', `${project.web.endpointModule} has no url host for prod: generated URLs say localhost. Read it at boot: url: [host: System.get_env("PHX_HOST"), port: 443, scheme: "https"].`, 'config/runtime.exs')];
@@ -193,7 +195,7 @@ export const RULES: readonly Rule[] = [
       }
       const read = project.environment.reads.find(candidate => sources.variables.includes(candidate.variable) && candidate.default === 'example.com');
       if (read && !project.environment.reads.some(other => other.variable === read.variable && other.need === 'required')) {
-        return [finding('warn', `${read.variable} falls back to "example.com" when unset; set it on Dokku (dokku config:set <app> ${read.variable}=your.domain) and make the config raise without it.`, read.file, read.line)];
+        return [finding('warn', `${read.variable} falls back to "example.com" when unset; set it on Dokku (dokku config:set ${appName} ${read.variable}=your.domain) and make the config raise without it.`, read.file, read.line)];
       }
       return [];
     },
@@ -226,12 +228,12 @@ export const RULES: readonly Rule[] = [
     why: 'A required variable nobody sets makes the release crash at boot, after the deploy switched nothing but before the app answers.',
     piece: 'runtime',
     files: [],
-    check: ({ project }) =>
+    check: ({ project, appName }) =>
       project.environment.reads
         .filter(read => read.need === 'required' && read.phase === 'boot')
         .filter((read, index, all) => all.findIndex(other => other.variable === read.variable) === index)
         .filter(read => !['PORT', 'DATABASE_URL'].includes(read.variable) && !project.environment.roles.some(use => use.variable === read.variable && ['host', 'origin', 'secret-key-base', 'salt', 'database-url', 'database-path', 'database-part'].includes(use.role)))
-        .map(read => finding('warn', `${read.variable} is required (${read.how}); phoenix-dokku cannot tell whether the server sets it: dokku config:show <app> | grep ${read.variable}.`, read.file, read.line)),
+        .map(read => finding('warn', `${read.variable} is required (${read.how}); phoenix-dokku cannot tell whether the server sets it: dokku config:show ${appName} | grep ${read.variable}.`, read.file, read.line)),
   },
   // --- release ----------------------------------------------------------------------------
   {
@@ -253,6 +255,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: 'env-sh-platform',
+    applies: ({ read }) => read('rel/env.sh.eex') !== undefined,
     title: 'rel/env.sh.eex sets nothing that only works on another platform',
     why: 'env.sh runs before every release command: a RELEASE_NODE built from FLY_PRIVATE_IP is "<app>-@" on Dokku and the release does not start; ECTO_IPV6/-proto_dist inet6_tcp expect Fly\'s IPv6 network.',
     piece: 'release',
@@ -329,7 +332,7 @@ export const RULES: readonly Rule[] = [
       if (router === undefined) return [];
       const routes = readRoutes(router, project.web.routerFile);
       const route = healthRoute(routes);
-      if (!route) return [finding('fail', `${project.web.routerFile} has no /health route: phoenix-dokku health adds one.`, project.web.routerFile)];
+      if (!route) return [finding('fail', 'No /health route: phoenix-dokku health adds one, with a controller that queries the database.', project.web.routerFile)];
       const found: Omit<Finding, 'rule'>[] = [];
       const shadow = shadowOf(routes, route);
       if (shadow) found.push(finding('fail', `"${shadow.text}" (line ${shadow.line}) matches /health first: move the /health scope above it.`, project.web.routerFile, route.line));
@@ -347,6 +350,7 @@ export const RULES: readonly Rule[] = [
   // --- Dockerfile ---------------------------------------------------------------------------------
   {
     id: 'dockerfile-assets-before-release',
+    applies: ctx => dockerfileOf(ctx) !== undefined,
     title: 'the Dockerfile builds assets before mix release',
     why: 'mix release copies priv/static as it is: assets digested after it are not in the release, so pages are unstyled.',
     piece: 'dockerfile',
@@ -364,6 +368,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: 'dockerfile-compile-before-assets',
+    applies: ctx => dockerfileOf(ctx) !== undefined,
     title: 'on Phoenix 1.8 / LiveView 1.1 the Dockerfile compiles before building assets',
     why: 'Colocated hooks are written by the compiler; esbuild run before mix compile fails with "Could not resolve phoenix-colocated/<app>" (phoenix #6320).',
     piece: 'dockerfile',
@@ -380,6 +385,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: 'dockerfile-starts-server',
+    applies: ctx => dockerfileOf(ctx) !== undefined,
     title: 'the image starts the release with the HTTP server on',
     why: "Dokku runs the Procfile web: command, else the image's CMD: bin/<app> start without PHX_SERVER serves nothing.",
     piece: 'dockerfile',
@@ -398,6 +404,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: 'dockerfile-expose',
+    applies: ctx => dockerfileOf(ctx) !== undefined,
     title: 'the Dockerfile exposes no port Dokku would publish',
     why: 'With EXPOSE N Dokku maps http:N:N, so the app answers on port N of the server instead of 80 until ports:set; without EXPOSE it maps 80 to 5000 and sets PORT=5000.',
     piece: 'dockerfile',
@@ -414,6 +421,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: 'dockerfile-runner-libraries',
+    applies: ctx => dockerfileOf(ctx) !== undefined,
     title: "the runner installs what a release's runtime needs",
     why: 'ERTS in the release links against system libraries; without them the release fails to start or TLS fails.',
     piece: 'dockerfile',
@@ -429,6 +437,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: 'dockerfile-not-root',
+    applies: ctx => dockerfileOf(ctx) !== undefined,
     title: 'the app does not run as root',
     why: 'A process that runs as root turns any remote code execution into root in the container.',
     piece: 'dockerfile',
@@ -444,6 +453,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: 'dockerfile-no-secrets',
+    applies: ctx => dockerfileOf(ctx) !== undefined,
     title: 'no secret in ENV or ARG',
     why: 'ENV and ARG values are stored in the image and its history (docker history shows them); secrets belong in dokku config:set.',
     piece: 'dockerfile',
@@ -457,6 +467,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: 'dockerfile-no-env-files',
+    applies: ctx => dockerfileOf(ctx) !== undefined,
     title: 'no .env or key file is copied into the image',
     why: 'Files copied into a layer stay in the image for anyone who can pull it.',
     piece: 'dockerfile',
@@ -477,6 +488,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: 'dockerfile-no-fly-networking',
+    applies: ctx => dockerfileOf(ctx) !== undefined,
     title: "no Fly.io-only network settings in the image",
     why: "Fly's private network is IPv6; Dokku's Docker networks are IPv4, so ECTO_IPV6=true cannot reach the database and -proto_dist inet6_tcp breaks distribution.",
     piece: 'dockerfile',
@@ -490,6 +502,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: 'one-builder',
+    applies: ({ project }) => Boolean(project.existing.dockerfile && project.existing.buildpacks),
     title: 'Dokku builds with the builder this project is set up for',
     why: 'With a Dockerfile and .buildpacks both present, Dokku picks herokuish unless builder:set says otherwise.',
     piece: 'dockerfile',
@@ -499,9 +512,21 @@ export const RULES: readonly Rule[] = [
         ? [finding('warn', `Dockerfile and .buildpacks are both here: run dokku builder:set ${appName} selected ${strategy === 'dockerfile' ? 'dockerfile' : 'herokuish'} (or delete the one you do not use).`, strategy === 'dockerfile' ? '.buildpacks' : 'Dockerfile')]
         : [],
   },
+  {
+    id: 'build-files-present',
+    title: 'the files of the build strategy are there',
+    why: 'Dokku builds with a Dockerfile or with .buildpacks; without them it falls back to buildpack auto-detection, which does not know Phoenix releases or assets.',
+    piece: 'dockerfile',
+    files: [],
+    check: ({ strategy, read }) => {
+      const needed = strategy === 'dockerfile' ? ['Dockerfile', 'Procfile'] : ['.buildpacks', 'elixir_buildpack.config', 'Procfile'];
+      return needed.filter(file => read(file) === undefined).map(file => finding('fail', `${file} is missing for the ${strategy} build: phoenix-dokku ${strategy === 'dockerfile' ? 'dockerfile' : 'buildpacks'} writes it.`, file));
+    },
+  },
   // --- buildpacks ---------------------------------------------------------------------------------
   {
     id: 'buildpacks-file',
+    applies: ({ strategy, read }) => strategy === 'buildpack' && read('.buildpacks') !== undefined,
     title: '.buildpacks lists buildpacks that work on Dokku, one URL per line',
     why: 'herokuish word-splits .buildpacks (a comment becomes URLs); the classic Elixir buildpack has no builds for heroku-24, Dokku\'s default stack, and the old phoenix-static one cannot download Node any more.',
     piece: 'buildpacks',
@@ -521,6 +546,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: 'elixir-buildpack-versions',
+    applies: ({ strategy, read }) => strategy === 'buildpack' && read('elixir_buildpack.config') !== undefined,
     title: 'elixir_buildpack.config names released, compatible versions, OTP with a dot',
     why: 'The buildpack downloads builds by exact name: erlang_version=27 is 27.0 (gigalixir) or nothing (classic), an unknown or incompatible pair fails the build.',
     piece: 'buildpacks',
@@ -544,6 +570,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: 'buildpack-hooks-eval',
+    applies: ({ strategy, read }) => strategy === 'buildpack' && read('elixir_buildpack.config') !== undefined,
     title: 'buildpack hooks with && or | run through eval',
     why: 'The Elixir buildpack runs $hook_post_compile without a shell: "mix assets.deploy && rm ..." passes && to mix as an argument.',
     piece: 'buildpacks',
@@ -582,7 +609,8 @@ const leaksErrors = (body: SyntaxNode[]) =>
 
 /** Runs every rule (or the rules `only` accepts), one result per rule, in order. */
 export function runAudit(ctx: AuditContext, only: (rule: Rule) => boolean = () => true): RuleResult[] {
-  return RULES.filter(only).map(rule => {
+  return RULES.filter(only).map((rule): RuleResult => {
+    if (rule.applies && !rule.applies(ctx)) return { rule, level: 'n/a', findings: [] };
     const findings = rule.check(ctx).map(found => ({ rule: rule.id, ...found }));
     const level = findings.some(found => found.level === 'fail') ? 'fail' : findings.length ? 'warn' : 'pass';
     return { rule, level, findings };

@@ -23,7 +23,7 @@ export abstract class BuildPiece extends PieceGenerator {
    * Adds `web:` and (with Ecto) `release:` to the Procfile; lines already there are kept. The
    * Procfile written for the other strategy is replaced: its commands cannot run in this build.
    */
-  protected writeProcfile(): void {
+  protected async writeProcfile(): Promise<void> {
     const processes = processTypes(this.project, this.strategy);
     const path = this.destinationPath(PROCFILE);
     const existing = this.fs.read(path, { defaults: null });
@@ -50,12 +50,23 @@ export abstract class BuildPiece extends PieceGenerator {
     for (const { name, theirs, ours } of conflicts) {
       // `MIX_ENV=prod elixir --sname server -S mix phx.server` starts the app like ours does.
       if (name === 'web' && this.strategy === 'buildpack' && /\bmix\s+phx\.server\b/.test(theirs)) continue;
+      // A command the image cannot run (mix in a release) is a line worth changing, with consent.
+      const impossible = this.strategy === 'dockerfile' && /(?:^|\s)mix\s/.test(theirs);
+      if (impossible && (await this.consent(`Procfile runs "${name}: ${theirs}", but the release image has no mix. Change it to "${name}: ${ours}"?`))) {
+        const content = this.fs.read(path)!;
+        const lines = content.split('\n');
+        const index = lines.findIndex(line => line.replace(/\r$/, '').startsWith(`${name}:`));
+        lines[index] = `${name}: ${ours}${lines[index].endsWith('\r') ? '\r' : ''}`;
+        this.writePatched(PROCFILE, lines.join('\n'));
+        this.note('info', `Procfile: "${name}: ${theirs}" changed to "${name}: ${ours}" (the release image has no mix), with your consent.`);
+        continue;
+      }
       this.note(
         'manual',
         name === 'release'
           ? `Procfile runs "release: ${theirs}". Dokku runs it before the new containers take traffic; for ${build} the migrations are "release: ${ours}". Change the line unless yours already migrates.`
-          : this.strategy === 'dockerfile' && /(?:^|\s)mix\s/.test(theirs)
-            ? `Procfile runs "${name}: ${theirs}", but the release image has no mix, so the container would crash at start. Change the line to "${name}: ${ours}" (kept as it is: phoenix-dokku changes no line of your Procfile).`
+          : impossible
+            ? `Procfile runs "${name}: ${theirs}", but the release image has no mix, so the container would crash at start. Change the line to "${name}: ${ours}" (kept as it is: phoenix-dokku changes no line of your Procfile without your consent or --force).`
             : `Procfile runs "${name}: ${theirs}"; for ${build} it is "${name}: ${ours}". Change the line unless yours starts the app the same way.`,
       );
     }

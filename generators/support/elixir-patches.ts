@@ -402,6 +402,23 @@ export function injectDokkuHints(content: string, ctx: RuntimeContext): Injectio
   return { kind: 'injected', content: result };
 }
 
+// --- Phoenix 1.5 prod.secret.exs ---------------------------------------------------------------
+
+/**
+ * Comments out `import_config "prod.secret.exs"` in config/prod.exs (the line stays, as a comment):
+ * once config/runtime.exs reads the secrets at boot, importing them at build time only makes the
+ * Docker build raise without them (or bakes their values into the release).
+ */
+export function disableImport(prodExs: string, imported: string): Injection {
+  const call = findAll(parseElixir(prodExs, 'config/prod.exs').root, node => isCall(node, undefined, 'import_config') && stringValue(callArguments(node).positional[0]) === imported)[0];
+  if (!call) return { kind: 'present' };
+  const eol = lineEndingOf(prodExs);
+  const lineStart = prodExs.lastIndexOf('\n', call.start) + 1;
+  const by = prodExs.slice(lineStart, call.start);
+  const replacement = [`${by}${RUNTIME_MARKER} config/runtime.exs reads these secrets at boot now; importing them here`, `${by}# would need them while the release is built. Delete ${imported} once nothing else uses it.`, `${by}# ${call.text}`].join(eol);
+  return { kind: 'injected', content: prodExs.slice(0, lineStart) + replacement + prodExs.slice(call.end) };
+}
+
 // --- logger -------------------------------------------------------------------------------
 
 /** Appended to config/runtime.exs: LOG_LEVEL, read at boot, wins over config/prod.exs. */

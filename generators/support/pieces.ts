@@ -50,6 +50,7 @@ export const PIECES: readonly PieceEntry[] = [
     ],
   },
   { name: 'app-json', summary: "app.json: Dokku's startup check on /health before traffic switches (merged into an existing app.json)", options: [], inApp: true },
+  { name: 'doctor', summary: 'read-only audit of the project for a Dokku deploy: pass/warn/fail per rule with file:line (exit 1 on a fail, --json)', options: [], inApp: false },
   { name: 'eject', summary: 'copy the built-in templates into priv/templates/phoenix-dokku/ to customise them', options: [], inApp: false },
 ];
 
