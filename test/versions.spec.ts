@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { elixirReleases, otpReleases } from '../generators/support/data/releases.js';
+import { knownBuilderTags } from '../generators/support/data/docker-images.js';
+import { elixirOtpExceptions, elixirReleases, otpReleases } from '../generators/support/data/releases.js';
 import {
   checkElixirOtpPair,
   checkElixirVersion,
@@ -8,6 +9,8 @@ import {
   compareVersions,
   defaultElixirVersion,
   defaultErlangVersion,
+  defaultToolchain,
+  resolvePinnedVersion,
   satisfiesRequirement,
   supportedOtp,
 } from '../generators/support/versions.js';
@@ -60,7 +63,10 @@ describe('versions', () => {
       assert.equal(check.ok, true);
       if (check.ok) assert.match(check.warning ?? '', /1\.16\.9 is newer than the release data/);
     });
-    it('refuses versions older than 1.14', () => expectInvalid(checkElixirVersion('1.13.4'), /1\.14/));
+    it('refuses versions older than 1.14 and suggests the smallest upgrade, the newest 1.14 release', () => {
+      expectInvalid(checkElixirVersion('1.13.4'), /Elixir 1\.14 \(1\.14\.5, the smallest upgrade/);
+      expectInvalid(checkElixirVersion('1.11.4'), /--elixir-version 1\.14\.5$/);
+    });
   });
 
   describe('Elixir/OTP compatibility', () => {
@@ -83,9 +89,62 @@ describe('versions', () => {
       assert.equal(checkElixirOtpPair('1.15.8', '27.0').ok, false);
     });
     it('matches the compatibility table of the reference', () => {
-      assert.deepEqual(supportedOtp('1.16.3'), { min: 24, max: 26 });
-      assert.deepEqual(supportedOtp('1.19.0'), { min: 26, max: 28 });
-      assert.deepEqual(supportedOtp('1.20.0'), { min: 27, max: 29 });
+      assert.deepEqual(supportedOtp('1.16.3'), { min: 24, max: 26, initial: [] });
+      assert.deepEqual(supportedOtp('1.19.0'), { min: 26, max: 28, initial: [] });
+      assert.deepEqual(supportedOtp('1.20.0'), { min: 27, max: 29, initial: [] });
+    });
+    it('accepts Elixir 1.18.4 (and later 1.18 patches) on OTP 28 with a warning that says what initial support means; 1.18.3 stays refused', () => {
+      const check = checkElixirOtpPair('1.18.4', '28.0.2');
+      assert.equal(check.ok, true);
+      assert.match((check as { warning?: string }).warning ?? '', /initial support for Erlang\/OTP 28.*regexes compiled at compile time.*1\.19/s);
+      assert.equal(checkElixirOtpPair('1.18.5', '28.5').ok, true);
+      assert.equal(checkElixirOtpPair('1.18.3', '28.0.2').ok, false);
+      assert.deepEqual(supportedOtp('1.18.4'), { min: 25, max: 27, initial: [28] });
+    });
+    it('the exceptions are data: every entry names its source, initial ones what they mean', () => {
+      for (const exception of elixirOtpExceptions) {
+        assert.match(exception.source, /\w/);
+        if (exception.support === 'initial') assert.ok(exception.note && exception.note.length > 40);
+      }
+    });
+    it('warns about OTP 28.0 with Elixir 1.19 (supported from 28.1), without refusing it', () => {
+      const check = checkElixirOtpPair('1.19.1', '28.0.2');
+      assert.equal(check.ok, true);
+      assert.match((check as { warning?: string }).warning ?? '', /from 28\.1 on/);
+      assert.equal((checkElixirOtpPair('1.19.1', '28.1') as { warning?: string }).warning, undefined);
+    });
+  });
+
+  describe('versions a project file pins', () => {
+    it('a minor line becomes its newest release, with a note', () => {
+      const resolved = resolvePinnedVersion('elixir', '1.15', '.tool-versions (elixir)');
+      assert.equal(resolved.value, '1.15.8');
+      assert.match(resolved.note ?? '', /\.tool-versions \(elixir\) pins the Elixir 1\.15 line; using its newest release, 1\.15\.8/);
+    });
+    it('a bare OTP major becomes its newest release, saying what the buildpacks would do with it', () => {
+      const resolved = resolvePinnedVersion('erlang', '27', 'elixir_buildpack.config (erlang_version)');
+      assert.equal(resolved.value, '27.3.4.18');
+      assert.match(resolved.note ?? '', /silently installs 27\.0.*classic one finds no build/);
+    });
+    it('full versions stay as they are (and are validated like any answer)', () => {
+      assert.deepEqual(resolvePinnedVersion('elixir', '1.17.3', 'x'), { value: '1.17.3' });
+      assert.deepEqual(resolvePinnedVersion('erlang', '26.2.5', 'x'), { value: '26.2.5' });
+    });
+  });
+
+  describe('versions for a project that pins none', () => {
+    it('the newest fully supported pair with a known image, matching mix.exs', () => {
+      const chosen = defaultToolchain('~> 1.14');
+      assert.ok(knownBuilderTags.some(tag => tag.elixir === chosen.elixir && tag.otp === chosen.otp), JSON.stringify(chosen));
+      assert.equal(chosen.withImage, true);
+      assert.equal(checkElixirOtpPair(chosen.elixir, chosen.otp).ok, true);
+      for (const tag of knownBuilderTags) {
+        const supported = supportedOtp(tag.elixir);
+        if (supported && Number.parseInt(tag.otp, 10) <= supported.max) assert.ok(compareVersions(tag.elixir, chosen.elixir) <= 0, `${tag.elixir} is newer than ${chosen.elixir}`);
+      }
+    });
+    it('honours the requirement (~> 1.16.0 stays on 1.16)', () => {
+      assert.match(defaultToolchain('~> 1.16.0').elixir, /^1\.16\./);
     });
   });
 

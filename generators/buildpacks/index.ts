@@ -18,7 +18,8 @@ import {
 } from '../support/dokku.js';
 import type { FileSpec } from '../support/piece.js';
 import { parseShellAssignments } from '../support/project.js';
-import { checkElixirVersion, checkErlangVersion } from '../support/versions.js';
+import { elixirBuildOtpMajors, hexBuildsDataRetrieved } from '../support/data/hex-builds.js';
+import { checkElixirVersion, checkErlangVersion, compareVersions } from '../support/versions.js';
 
 const BUILDPACKS = '.buildpacks';
 const ELIXIR_CONFIG = 'elixir_buildpack.config';
@@ -34,11 +35,47 @@ export default class BuildpacksGenerator extends BuildPiece {
 
   private buildpack!: ElixirBuildpack;
 
-  /** The buildpack flag is validated before anything is written, and kept for later runs. */
-  configuring(): void {
+  /** The buildpack flag is validated before anything is written, and kept for later runs; the versions are checked against Hex's builds. */
+  async configuring(): Promise<void> {
     const choice = this.savedFlag('elixir-buildpack', SAVED_ELIXIR_BUILDPACK);
     this.buildpack = elixirBuildpack(choice);
     this.saveFlag('elixir-buildpack', SAVED_ELIXIR_BUILDPACK, this.buildpack.name);
+    await this.checkBuilds();
+  }
+
+  /**
+   * The Elixir buildpack downloads OTP and Elixir by exact name from builds.hex.pm for the stack's
+   * Ubuntu: checked online when reachable, else against the offline build matrix, and the summary
+   * says for which stack.
+   */
+  private async checkBuilds(): Promise<void> {
+    const elixir = this.answers.elixirVersion!;
+    const otp = this.answers.erlangVersion!;
+    const stack = this.buildpack.stack ? 'heroku-22' : 'heroku-24';
+    const major = otp.slice(0, 2);
+    if (!this.offline) {
+      const { checkBuildpackBuilds, lookupOptions } = await import('../support/online-lookups.js');
+      const checked = await checkBuildpackBuilds({ elixir, otp, stack }, lookupOptions('builds'));
+      if (checked.kind === 'checked') {
+        const missing = [
+          !checked.otpBuild && `no OTP-${checked.otpVersion} in builds/otp/${checked.ubuntu}/builds.txt${checked.nearestOtp ? ` (nearest: ${checked.nearestOtp}, --erlang-version ${checked.nearestOtp})` : ''}`,
+          !checked.elixirBuild && `no ${checked.elixirName} in builds/elixir/builds.txt`,
+        ].filter(Boolean);
+        if (missing.length) this.note('warning', `Checked builds.hex.pm for ${stack} (${checked.ubuntu}): ${missing.join('; ')}. The build fails at the buildpack's version check.`);
+        else this.note('info', `Checked builds.hex.pm for ${stack} (${checked.ubuntu}): OTP-${checked.otpVersion} and ${checked.elixirName} exist.`);
+        return;
+      }
+      if (checked.kind === 'offline') this.note('info', `builds.hex.pm could not be asked (${checked.reason}); checked against the offline build matrix instead.`);
+    }
+    const row = elixirBuildOtpMajors.find(entry => compareVersions(elixir, entry.from) >= 0 && (!entry.until || compareVersions(elixir, entry.until) < 0));
+    const name = `v${elixir}-otp-${major}`;
+    if (!row) {
+      this.note('warning', `${name}: not in phoenix-dokku's offline build matrix (${hexBuildsDataRetrieved}), and builds.hex.pm was not asked: the buildpack checks it when it builds (stack ${stack}).`);
+    } else if (!row.otp.includes(Number(major))) {
+      this.note('warning', `${name}: Hex builds Elixir ${elixir} only for OTP ${row.otp.join(', ')} (hexpm/bob build matrix), so the buildpack finds no build on ${stack}: pick an Erlang/OTP of those.`);
+    } else {
+      this.note('info', `${name}: in Hex's build matrix (offline data, ${hexBuildsDataRetrieved}); OTP-${otp} for ${stack} was not checked offline.`);
+    }
   }
 
   async writing(): Promise<void> {

@@ -6,7 +6,8 @@
 import { posix } from 'node:path';
 import type { AnswerName } from '../support/answers.js';
 import { assetsBuild, mergeDockerignore, type AssetsBuild } from '../support/dokku.js';
-import { resolveImages, type DockerImages } from '../support/images.js';
+import { chooseBuilderTag, resolveImages, type DockerImages, type HexpmTag } from '../support/images.js';
+import { lookupOptions } from '../support/online-lookups.js';
 import { bundledNpm } from '../support/versions.js';
 import { BuildPiece } from '../support/build-piece.js';
 
@@ -25,8 +26,12 @@ export default class DockerfileGenerator extends BuildPiece {
 
   private images!: DockerImages;
 
-  /** Image flags are validated before anything is written, and kept for later runs. */
-  configuring(): void {
+  /**
+   * The images, before anything is written: flags are validated and kept for later runs; without
+   * them the builder is a tag known to exist (image list, Hex's Bob API, nearest known), and when
+   * that tag builds other versions the answers follow it, so every file says the same.
+   */
+  async configuring(): Promise<void> {
     const builderOverride = this.savedFlag('builder-image', SAVED_BUILDER_IMAGE);
     const runnerOverride = this.savedFlag('runner-image', SAVED_RUNNER_IMAGE);
     const elixir = this.answers.elixirVersion!;
@@ -34,9 +39,28 @@ export default class DockerfileGenerator extends BuildPiece {
     // The project's Dockerfile already builds these versions on a Debian snapshot: keep it.
     const args = this.project.existing.dockerfileArgs ?? {};
     const projectDebian = args.ELIXIR_VERSION === elixir && args.OTP_VERSION === otp ? args.DEBIAN_VERSION : undefined;
-    this.images = resolveImages({ elixir, otp, builderOverride, runnerOverride, projectDebian });
+    let tag: HexpmTag | undefined;
+    if (!builderOverride) {
+      const fromFlags = (['elixirVersion', 'erlangVersion'] as const).every(name => this.report.answerSources[name]?.startsWith('--'));
+      const choice = await chooseBuilderTag({ elixir, otp, insisted: fromFlags, projectDebian, offline: this.offline, lookup: lookupOptions('bob') });
+      for (const message of choice.messages) this.note(message.kind, message.text);
+      tag = choice.tag;
+      if (choice.adjusted) this.adoptVersions(choice.tag, choice.source);
+    }
+    this.images = resolveImages({ elixir: this.answers.elixirVersion!, otp: this.answers.erlangVersion!, tag, builderOverride, runnerOverride, projectDebian });
     this.saveFlag('builder-image', SAVED_BUILDER_IMAGE, builderOverride);
     this.saveFlag('runner-image', SAVED_RUNNER_IMAGE, runnerOverride);
+  }
+
+  /** The versions of the image that exists become the answers (and are saved as such). */
+  private adoptVersions(tag: HexpmTag, source: string): void {
+    for (const [name, value] of [['elixirVersion', tag.elixir], ['erlangVersion', tag.otp]] as const) {
+      if (this.answers[name] === value) continue;
+      this.answers[name] = value;
+      this.report.answers[name] = value;
+      this.report.answerSources[name] = `the nearest hexpm/elixir image (${source})`;
+      this.config.set(name, value);
+    }
   }
 
   async writing(): Promise<void> {

@@ -10,6 +10,7 @@ import {
   knownBuilderTags,
 } from './data/docker-images.js';
 import { UserError } from './errors.js';
+import type { LookupOptions } from './online-lookups.js';
 import { compareVersions } from './versions.js';
 
 const BUILDER_REPOSITORY = 'docker.io/hexpm/elixir';
@@ -44,6 +45,8 @@ export interface DockerImages {
 export interface ImageRequest {
   elixir: string;
   otp: string;
+  /** The builder tag chosen beforehand (chooseBuilderTag): used as it is. */
+  tag?: HexpmTag;
   builderOverride?: string;
   runnerOverride?: string;
   /**
@@ -53,7 +56,7 @@ export interface ImageRequest {
   projectDebian?: string;
 }
 
-interface HexpmTag {
+export interface HexpmTag {
   elixir: string;
   otp: string;
   codename: string;
@@ -83,9 +86,7 @@ export function resolveImages(request: ImageRequest): DockerImages {
     return finish({ builder: builderOverride, runner, warnings }, parsed?.codename);
   }
 
-  const exact = knownBuilderTags
-    .filter(tag => tag.elixir === request.elixir && tag.otp === request.otp)
-    .sort((a, b) => preference(a.codename) - preference(b.codename) || b.date.localeCompare(a.date))[0];
+  const exact = request.tag ?? knownTag(request.elixir, request.otp);
   const kept = /^([a-z]+)-(\d{8})-slim$/.exec(request.projectDebian ?? '');
   const tag: HexpmTag = exact
     ?? (kept && { elixir: request.elixir, otp: request.otp, codename: kept[1], date: kept[2] })
@@ -144,13 +145,106 @@ function matchingRunner(builder: string, codename: string): string {
   return tag ? runnerFor(tag) : `${RUNNER_REPOSITORY}:${codename}-<date>-slim`;
 }
 
-/** A known tag with the same Elixir and OTP major (newest OTP, then preferred codename, then date). */
-function nearestKnownTag(request: ImageRequest): HexpmTag | undefined {
-  const major = request.otp.split('.')[0];
+/** The known tag of exactly this pair (preferred codename, then newest snapshot). */
+function knownTag(elixir: string, otp: string): HexpmTag | undefined {
   return knownBuilderTags
-    .filter(tag => tag.elixir === request.elixir && tag.otp.split('.')[0] === major)
-    .sort((a, b) => compareVersions(b.otp, a.otp) || preference(a.codename) - preference(b.codename) || b.date.localeCompare(a.date))[0];
+    .filter(tag => tag.elixir === elixir && tag.otp === otp)
+    .sort((a, b) => preference(a.codename) - preference(b.codename) || b.date.localeCompare(a.date))[0];
 }
+
+/** What the builder image choice says, for the summary. */
+export interface BuilderChoice {
+  tag: HexpmTag;
+  /** Where the tag is known from. */
+  source: 'image list' | "Hex's Bob API" | 'your Dockerfile' | 'unverified';
+  /** The tag builds other versions than were asked for: the answers follow it. */
+  adjusted: boolean;
+  messages: { kind: 'info' | 'warning'; text: string }[];
+}
+
+export interface BuilderChoiceRequest {
+  elixir: string;
+  otp: string;
+  /** Both versions came from flags: only a tag of exactly them is chosen, else the constructed one with a loud warning. */
+  insisted: boolean;
+  /** DEBIAN_VERSION of the project's Dockerfile when it builds the same versions. */
+  projectDebian?: string;
+  /** No network lookup (--offline). */
+  offline: boolean;
+  /** Test seams and mirrors: Bob's root URL and the time budget. */
+  lookup?: LookupOptions;
+}
+
+/**
+ * A hexpm/elixir tag known to exist for the versions, as Phoenix's `phx.gen.release --docker`
+ * finds one: the offline image list first, then Hex's Bob API (Phoenix's fallback ladder, a few
+ * seconds at most), then the nearest tag of the offline list (same Elixir, closest OTP patch,
+ * and the answers follow it). Only when the user insists on versions nothing matches is a tag
+ * constructed, and said loudly.
+ */
+export async function chooseBuilderTag(request: BuilderChoiceRequest): Promise<BuilderChoice> {
+  const wanted = `Elixir ${request.elixir} / OTP ${request.otp}`;
+  const known = knownTag(request.elixir, request.otp);
+  if (known) return { tag: known, source: 'image list', adjusted: false, messages: [] };
+  const messages: BuilderChoice['messages'] = [];
+  const kept = /^([a-z]+)-(\d{8})-slim$/.exec(request.projectDebian ?? '');
+  const codename = kept?.[1] ?? defaultDebianCodename;
+  if (!request.offline) {
+    const { findBuilderImage } = await import('./online-lookups.js');
+    const found = await findBuilderImage({ elixir: request.elixir, otp: request.otp, codename }, request.lookup);
+    if (found.kind === 'found') {
+      const tag = { elixir: found.elixir, otp: found.otp, codename: found.codename, date: found.date };
+      messages.push({ kind: found.exact ? 'info' : 'warning', text: `Builder image found with Hex's Bob API (as phx.gen.release looks it up${found.exact ? '' : `, fallback step ${found.step}`}): ${hexpmReference(tag)}.${found.warnings.length ? ` ${found.warnings.join(' ')}; the Dockerfile, .yo-rc.json and the summary use these versions.` : ''}` });
+      return { tag, source: "Hex's Bob API", adjusted: !found.exact, messages };
+    }
+    if (found.kind === 'none') {
+      messages.push({ kind: 'warning', text: `Hex's Bob API has no hexpm/elixir image for Erlang/OTP ${otpMajorOf(request.otp)} on Debian ${codename} at all (browse ${found.browseUrl}).` });
+    } else {
+      messages.push({ kind: 'info', text: `Hex's Bob API could not be asked (${found.reason}); phoenix-dokku used its image list of ${dockerImageDataRetrieved}. --offline skips the lookup.` });
+    }
+  }
+  if (kept) {
+    const tag = { elixir: request.elixir, otp: request.otp, codename: kept[1], date: kept[2] };
+    messages.push({ kind: 'info', text: `${wanted}: the Dockerfile keeps the Debian snapshot your Dockerfile builds on (DEBIAN_VERSION=${request.projectDebian}), ${hexpmReference(tag)}.` });
+    return { tag, source: 'your Dockerfile', adjusted: false, messages };
+  }
+  const nearest = nearestKnownTag(request);
+  if (nearest && !request.insisted) {
+    messages.push({
+      kind: 'warning',
+      text:
+        `No hexpm/elixir image is known for ${wanted} (image list of ${dockerImageDataRetrieved}${request.offline ? ', no lookup: --offline' : ''}), so the build uses the nearest one, ` +
+        `Elixir ${nearest.elixir} / OTP ${nearest.otp} (${hexpmReference(nearest)}): the Dockerfile, .yo-rc.json and the summary all say OTP ${nearest.otp}. ` +
+        `Pin it where you build locally too (erlang ${nearest.otp} in .tool-versions), or pass --erlang-version ${request.otp} --builder-image <a tag that exists>.`,
+    });
+    return { tag: nearest, source: 'image list', adjusted: true, messages };
+  }
+  const tag = { elixir: request.elixir, otp: request.otp, codename, date: debianSnapshots[codename] ?? debianSnapshots[defaultDebianCodename] };
+  messages.push({
+    kind: 'warning',
+    text:
+      `UNVERIFIED IMAGE: no hexpm/elixir image is known for ${wanted}${nearest ? ' (the versions you passed)' : ''}, so the Dockerfile names ${hexpmReference(tag)}, which may not exist: ` +
+      `docker build then fails at FROM. Check it (docker pull ${hexpmReference(tag)}), or pass --builder-image with a tag from https://bob.hex.pm/docker?repo=hexpm%2Felixir` +
+      (nearest ? `, or --elixir-version ${nearest.elixir} --erlang-version ${nearest.otp} (${hexpmReference(nearest)} exists).` : '.'),
+  });
+  return { tag, source: 'unverified', adjusted: false, messages };
+}
+
+const otpMajorOf = (otp: string) => otp.split('.')[0];
+
+/** A known tag with the same Elixir and OTP major (newest OTP, then preferred codename, then date). */
+function nearestKnownTag(request: { elixir: string; otp: string }): HexpmTag | undefined {
+  const [major, minor] = request.otp.split('.');
+  const sameElixir = knownBuilderTags.filter(tag => tag.elixir === request.elixir && tag.otp.split('.')[0] === major);
+  // The same OTP minor line first (28.0.2 -> 28.0.1), then the closest release of the major.
+  const sameMinor = sameElixir.filter(tag => tag.otp.split('.')[1] === minor);
+  const pool = sameMinor.length ? sameMinor : sameElixir;
+  const distance = (otp: string) => Math.abs(otpOrdinal(otp) - otpOrdinal(request.otp));
+  return [...pool].sort((a, b) => distance(a.otp) - distance(b.otp) || compareVersions(b.otp, a.otp) || preference(a.codename) - preference(b.codename) || b.date.localeCompare(a.date))[0];
+}
+
+/** An OTP version as one number for distances (28.0.2 -> 28 000 020 000). */
+const otpOrdinal = (otp: string) => otp.split('.').map(Number).concat(0, 0, 0, 0).slice(0, 4).reduce((sum, part, index) => sum + part * 10 ** (9 - index * 3), 0);
 
 const preference = (codename: string) => {
   const index = CODENAME_PREFERENCE.indexOf(codename);

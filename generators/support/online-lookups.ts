@@ -22,6 +22,15 @@ export interface LookupOptions {
 
 export type Offline = { kind: 'offline'; reason: string };
 
+/**
+ * Where the generator asks: the public services, or the mirrors (and test stubs) named by
+ * PHOENIX_DOKKU_BOB_URL / PHOENIX_DOKKU_BUILDS_URL.
+ */
+export function lookupOptions(service: 'bob' | 'builds'): LookupOptions {
+  const override = service === 'bob' ? process.env.PHOENIX_DOKKU_BOB_URL : process.env.PHOENIX_DOKKU_BUILDS_URL;
+  return override ? { baseUrl: override.replace(/\/$/, '') } : {};
+}
+
 const BOB_URL = 'https://bob.hex.pm';
 const BUILDS_URL = 'https://builds.hex.pm';
 const DEFAULT_BUDGET_MS = 3000;

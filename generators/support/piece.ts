@@ -64,6 +64,15 @@ export abstract class PieceGenerator extends Generator<PieceConfig, PieceOptions
       this.option(spec.flag, { type: String, description: spec.description });
     }
     for (const option of this.pieceOptions()) this.option(option.name, { type: option.type, description: option.description });
+    // A failing task makes yeoman-generator log "An error occured while running <task>" before the
+    // error reaches the CLI, which prints phoenix-dokku's own message: only that one is shown.
+    const log = this.log;
+    if (log) (this as { log: unknown }).log = new Proxy(log, {
+      get: (target, property, receiver) =>
+        property === 'error'
+          ? (...args: unknown[]) => (/^An error occured while running /.test(String(args[0])) ? undefined : (target.error as (...a: unknown[]) => unknown)(...args))
+          : Reflect.get(target, property, receiver),
+    });
   }
 
   /** Options of this piece beyond the shared answers (declared in pieces.ts). */
@@ -85,6 +94,11 @@ export abstract class PieceGenerator extends Generator<PieceConfig, PieceOptions
 
   get composed(): boolean {
     return Boolean(this.options.composed);
+  }
+
+  /** No network lookups: --offline, or PHOENIX_DOKKU_OFFLINE=1 (what the tests set). */
+  get offline(): boolean {
+    return this.options.offline === true || this.options.offline === 'true' || process.env.PHOENIX_DOKKU_OFFLINE === '1';
   }
 
   /**

@@ -25,6 +25,9 @@ export interface PieceEntry {
   inApp: boolean;
 }
 
+/** Shared by the build pieces: the image (Bob) and Hex builds lookups are optional and a few seconds at most. */
+const OFFLINE: PieceOption = { name: 'offline', type: Boolean, description: "Do not ask Hex's Bob API / builds.hex.pm which images and builds exist: use phoenix-dokku's offline lists" };
+
 export const PIECES: readonly PieceEntry[] = [
   { name: 'runtime', summary: 'config/runtime.exs that reads secrets and URLs at boot and fails naming a missing variable', options: [], inApp: true },
   { name: 'logger', summary: 'log level :info in prod, LOG_LEVEL override at boot', options: [], inApp: true },
@@ -38,6 +41,7 @@ export const PIECES: readonly PieceEntry[] = [
     options: [
       { name: 'builder-image', type: String, description: 'Builder image instead of the hexpm/elixir tag matching the versions (e.g. hexpm/elixir:1.18.4-erlang-27.3.4-debian-bookworm-20250520-slim)' },
       { name: 'runner-image', type: String, description: 'Runner image instead of the debian slim image matching the builder' },
+      OFFLINE,
     ],
   },
   {
@@ -47,6 +51,7 @@ export const PIECES: readonly PieceEntry[] = [
     inApp: true,
     options: [
       { name: 'elixir-buildpack', type: String, description: 'Elixir buildpack: gigalixir (supports heroku-24, default) or hashnuke (classic; needs the heroku-22 stack)' },
+      OFFLINE,
     ],
   },
   { name: 'app-json', summary: "app.json: Dokku's startup check on /health before traffic switches (merged into an existing app.json)", options: [], inApp: true },

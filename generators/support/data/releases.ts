@@ -2,9 +2,9 @@
  * Offline release data for version validation.
  *
  * Sources (read through a stored index of public GitHub repos / web pages, no live network):
- * - Elixir <-> OTP table: /work/shared/reference/phoenix-release.md section 6 (verified; wins over
- *   everything else), transcribed from elixir-lang/elixir
- *   lib/elixir/pages/references/compatibility-and-deprecations.md.
+ * - Elixir <-> OTP table: elixir-lang/elixir lib/elixir/pages/references/compatibility-and-deprecations.md
+ *   (checked against the v1.14-v1.20 sources; wins over everything else), with the per-patch
+ *   exceptions below as data.
  * - Elixir 1.14.0-1.19.4: jdx/mise-versions docs/elixir.toml @ c2f0eb181f3d (mirror of
  *   builds.hex.pm/builds/elixir/builds.txt, with publish times); last patch of 1.14-1.18 lines
  *   (1.14.5, 1.15.8, 1.16.3, 1.17.3, 1.18.4) also in elixir-lang/elixir-lang.github.com
