@@ -72,10 +72,15 @@ describe('phoenix-dokku:buildpacks', function () {
         answers = JSON.parse(read(result, '.yo-rc.json'))['generator-phoenix-dokku'];
       });
 
-      it('.buildpacks: one URL per line, no comments; the Elixir buildpack first, the static one only for npm assets', () => {
+      it('.buildpacks: one pinned URL per line, no comments; the Elixir buildpack first, the static one only for npm assets (a project\'s own one kept)', () => {
+        if (project.existing.buildpacks) {
+          // yeoman-test runs with --force: the obsolete buildpacks of theirs (HashNuke, gjaldon) were replaced line for line.
+          assert.equal(read(result, '.buildpacks'), `${ELIXIR_BUILDPACKS[0].url}\n${PHOENIX_STATIC_BUILDPACK}\n`);
+          return;
+        }
         const lines = read(result, '.buildpacks').split('\n');
         assert.equal(lines.pop(), '', 'ends with a newline');
-        for (const line of lines) assert.match(line, /^https:\/\/github\.com\/[\w-]+\/[\w-]+$/);
+        for (const line of lines) assert.match(line, /^https:\/\/github\.com\/[\w-]+\/[\w-]+#[\w.]+$/);
         assert.deepEqual(lines, npm ? [ELIXIR_BUILDPACKS[0].url, PHOENIX_STATIC_BUILDPACK] : [ELIXIR_BUILDPACKS[0].url]);
         assert.equal(existsSync(join(result.cwd, 'phoenix_static_buildpack.config')), npm);
       });
@@ -86,7 +91,9 @@ describe('phoenix-dokku:buildpacks', function () {
         assert.match(values.erlang_version, /^\d+\.\d+/);
         assert.equal(values.elixir_version, answers.elixirVersion);
         assert.match(values.always_rebuild, /^(true|false)$/);
-        assert.equal(values.config_vars_to_export, '<unset>', 'obsolete: every config var reaches the build');
+        // Obsolete (every config var reaches the build): never written, kept where the project has it.
+        const theirs = project.existing.elixirBuildpackConfig && /^config_vars_to_export=/m.test(readFileSync(fixture(`${name}/elixir_buildpack.config`), 'utf8'));
+        assert.equal(values.config_vars_to_export === '<unset>', !theirs);
       });
 
       it('passes shellcheck (bash; the configs assign variables for the buildpack to read)', () => {
@@ -114,22 +121,35 @@ describe('phoenix-dokku:buildpacks', function () {
             return;
           }
           assert.equal(hook, '<unset>', 'with Node the static buildpack builds the assets');
-          const config = sourced(result.cwd, 'phoenix_static_buildpack.config', ['node_version', 'compile', 'phoenix_relative_path']);
+          const config = sourced(result.cwd, 'phoenix_static_buildpack.config', ['node_version', 'compile', 'phoenix_relative_path', 'remove_node', 'assets_path']);
           assert.equal(config.node_version, answers.nodeVersion);
+          if (config.compile !== 'phoenix_static_buildpack_compile') {
+            // The project's own compile script (Heroku days) stays in charge, and none of ours is written.
+            assert.ok(existsSync(join(result.cwd, config.compile)), `${config.compile} exists`);
+            assert.ok(!existsSync(join(result.cwd, 'phoenix_static_buildpack_compile')));
+            return;
+          }
+          assert.deepEqual([config.remove_node, config.assets_path], ['true', 'assets']);
           // The static buildpack: `cd $assets_dir; source $build_dir/$compile`, with $phoenix_dir set.
           const run = stubs.run(`source ./phoenix_static_buildpack.config; cd "$phoenix_dir/${'assets'}" && source "$build_dir/$compile"`, {
             build_dir: stubs.build,
             phoenix_dir: join(stubs.build, project.web.app.dir),
           });
           assert.equal(run.status, 0, run.stderr);
-          const expected = project.assets!.aliases.deploy ? [`mix|${webDir}|assets.deploy`] : [`npm|${webDir}|run deploy --prefix assets`, `mix|${webDir}|phx.digest`];
+          const expected = [...(project.assets!.aliases.deploy ? [`mix|${webDir}|assets.deploy`] : [`npm|${webDir}|run deploy --prefix assets`, `mix|${webDir}|phx.digest`]), `mix|${webDir}|phx.digest.clean`];
           assert.deepEqual(run.calls.slice(0, expected.length), expected);
         } finally {
           stubs.cleanup();
         }
       });
 
-      it('writes the Procfile: mix phx.server, and mix ecto.migrate as the release step only with Ecto', () => {
+      it('writes the Procfile: mix phx.server, and mix ecto.migrate as the release step only with Ecto (a Procfile of theirs gains what it lacks)', () => {
+        if (project.existing.procfile) {
+          const theirs = readFileSync(fixture(`${name}/Procfile`), 'utf8');
+          assert.ok(read(result, 'Procfile').startsWith(theirs), 'their lines first, unchanged');
+          if (project.ecto) assert.match(read(result, 'Procfile'), /^release: mix ecto\.migrate$/m);
+          return;
+        }
         assert.equal(read(result, 'Procfile'), project.ecto ? 'web: mix phx.server\nrelease: mix ecto.migrate\n' : 'web: mix phx.server\n');
       });
 
@@ -177,7 +197,8 @@ describe('phoenix-dokku:buildpacks', function () {
 
   it('--elixir-buildpack hashnuke uses the classic buildpack', async () => {
     const result = await runPiece('buildpacks', 'phx-1.7-postgres', { 'elixir-buildpack': 'hashnuke' });
-    assert.equal(read(result, '.buildpacks'), 'https://github.com/HashNuke/heroku-buildpack-elixir\n');
+    assert.equal(read(result, '.buildpacks'), `${ELIXIR_BUILDPACKS[1].url}\n`);
+    assert.match(ELIXIR_BUILDPACKS[1].url, /^https:\/\/github\.com\/HashNuke\/heroku-buildpack-elixir#\w+$/);
   });
 
   it('--elixir-buildpack is kept in .yo-rc.json: a later run without it changes nothing', async () => {
@@ -185,7 +206,7 @@ describe('phoenix-dokku:buildpacks', function () {
     const before = snapshotDir(result.cwd);
     await rerunPiece(result, 'buildpacks');
     assert.deepEqual(snapshotDir(result.cwd), before);
-    assert.equal(read(result, '.buildpacks'), 'https://github.com/HashNuke/heroku-buildpack-elixir\n');
+    assert.equal(read(result, '.buildpacks'), `${ELIXIR_BUILDPACKS[1].url}\n`);
   });
 
   it('switching strategy: the Procfile phoenix-dokku wrote for the other build is replaced, both ways', async () => {
@@ -196,17 +217,21 @@ describe('phoenix-dokku:buildpacks', function () {
     assert.equal(read(result, 'Procfile'), 'web: /app/bin/server\nrelease: /app/bin/migrate\n');
   });
 
-  it('a Procfile with those commands that phoenix-dokku did not write is the user\'s: replaced only on --force', () => {
+  it('a Procfile with those commands that phoenix-dokku did not write is the user\'s: kept under --yes (said so), replaced on --force', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pd-procfile-'));
     try {
       cpSync(fixture('phx-1.7-postgres'), dir, { recursive: true });
       const theirs = 'web: /app/bin/server\nrelease: /app/bin/migrate\n';
       writeFileSync(join(dir, 'Procfile'), theirs);
       const run = runCli(dir, ['buildpacks', '--yes']);
-      assert.notEqual(run.status, 0, run.output);
-      assert.match(run.output, /These files exist .*\n\s+Procfile\n.*Nothing was written/s);
+      assert.equal(run.status, 0, run.output);
+      assert.match(run.output, /\n {2}kept {5}Procfile {2}\[buildpacks\]/);
+      assert.match(run.output, /Procfile: kept, it is yours/);
       assert.equal(readFileSync(join(dir, 'Procfile'), 'utf8'), theirs);
-      assert.equal(existsSync(join(dir, '.buildpacks')), false);
+      assert.ok(existsSync(join(dir, '.buildpacks')), 'the rest is written');
+      const forced = runCli(dir, ['buildpacks', '--yes', '--force']);
+      assert.equal(forced.status, 0, forced.output);
+      assert.equal(readFileSync(join(dir, 'Procfile'), 'utf8'), 'web: mix phx.server\nrelease: mix ecto.migrate\n');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -74,11 +74,22 @@ describe('phoenix-dokku bin', () => {
 
     it('names the file when a pinned version is malformed', () => {
       const dir = copyOf('phx-1.7-postgres');
-      writeFileSync(join(dir, '.tool-versions'), 'erlang 27\nelixir 1.17.3-otp-27\n');
+      writeFileSync(join(dir, '.tool-versions'), 'erlang latest\nelixir 1.17.3-otp-27\n');
       const run = runCli(dir, ['--yes', '--host', 'shop.example.com']);
       assert.equal(run.status, 1, run.output);
-      assert.match(run.stderr, /27 from \.tool-versions \(erlang\)/);
+      assert.match(run.stderr, /latest from \.tool-versions \(erlang\)/);
       assert.match(run.stderr, /or pass --erlang-version/);
+      assert.doesNotMatch(run.output, /An error occured/, 'only phoenix-dokku\'s own message');
+    });
+
+    it('resolves a pin of a minor line or a bare OTP major to its newest release, and says so', () => {
+      const dir = copyOf('phx-1.7-postgres');
+      writeFileSync(join(dir, '.tool-versions'), 'erlang 27\nelixir 1.17\n');
+      const run = runCli(dir, ['--yes', '--host', 'shop.example.com']);
+      assert.equal(run.status, 0, run.output);
+      assert.match(run.output, /elixirVersion: 1\.17\.3 {2}\(\.tool-versions \(elixir\)\)/);
+      assert.match(run.output, /\.tool-versions \(elixir\) pins the Elixir 1\.17 line; using its newest release, 1\.17\.3/);
+      assert.match(run.output, /\.tool-versions \(erlang\) pins Erlang\/OTP 27 without a dot/);
     });
   });
 

@@ -17,6 +17,7 @@ import helpers from 'yeoman-test';
 import {
   ENV_SH_MARKER,
   clusterCommands,
+  clusterNextSteps,
   dnsClusterQuery,
   envShBlock,
   injectDnsClusterChild,
@@ -285,7 +286,7 @@ describe('injectEnvSh', () => {
     assert.equal(result.kind, 'no-anchor');
     const help = (result as { help: string }).help;
     assert.match(help, /line 7: export RELEASE_DISTRIBUTION="name"/);
-    assert.match(help, /line 8: export RELEASE_NODE="\$\{FLY_APP_NAME\}-\$\{FLY_IMAGE_REF##\*-\}@\$\{FLY_PRIVATE_IP\}"  \(reads FLY_APP_NAME, FLY_IMAGE_REF, FLY_PRIVATE_IP, which only Fly\.io sets/);
+    assert.match(help, /line 8: export RELEASE_NODE="\$\{FLY_APP_NAME\}-\$\{FLY_IMAGE_REF##\*-\}@\$\{FLY_PRIVATE_IP\}"  \(reads FLY_APP_NAME, FLY_IMAGE_REF, FLY_PRIVATE_IP, which Fly\.io sets: on Dokku empty, or a stand-in/);
     assert.match(help, /line 6: export DNS_CLUSTER_QUERY=.*overrides the DNS_CLUSTER_QUERY set with dokku config:set/);
     assert.match(help, /line 4: export ERL_AFLAGS="-proto_dist inet6_tcp"/);
     assert.ok(help.endsWith(envShBlock('pulse')), 'ends with the block to append');
@@ -595,6 +596,23 @@ describe('clusterCommands', () => {
   });
 });
 
+describe('clusterNextSteps (for the main next steps)', () => {
+  for (const scheduler of ['docker-local', 'k3s'] as const) {
+    it(`${scheduler}: the same commands, minus config:set (its variables come separately) and the rebuild (the first push does it)`, () => {
+      const grouped = clusterNextSteps(plan(scheduler), 'c00k1e');
+      const all = commandsOf(clusterCommands(plan(scheduler), 'c00k1e'));
+      assert.deepEqual(
+        [...commandsOf(grouped.beforePush), ...commandsOf(grouped.afterDeploy)],
+        all.filter(command => !/dokku (config:set|ps:rebuild) /.test(command)),
+      );
+      assert.deepEqual(
+        grouped.settings.map(setting => `${setting.variable}=${setting.value}`),
+        [`DNS_CLUSTER_QUERY=${dnsClusterQuery(plan(scheduler))}`, 'RELEASE_COOKIE=c00k1e'],
+      );
+    });
+  }
+});
+
 // --- whole runs on the fixtures -------------------------------------------------------------
 
 interface Reported {
@@ -705,12 +723,24 @@ describe('phoenix-dokku:cluster on the Fly.io project (fly-launch)', () => {
     const envSh = readFileSync(join(result.cwd, 'rel/env.sh.eex'), 'utf8');
     assert.equal(envSh, fixtureFile('fly-launch', 'rel/env.sh.eex'));
     assert.equal(envSh.match(/RELEASE_NODE=/g)?.length, 1);
-    assert.match(noteText(result, 'manual'), /rel\/env\.sh\.eex already names the node[\s\S]*line 8: export RELEASE_NODE=[\s\S]*FLY_PRIVATE_IP, which only Fly\.io sets/);
+    assert.match(noteText(result, 'manual'), /rel\/env\.sh\.eex already names the node[\s\S]*line 8: export RELEASE_NODE=[\s\S]*FLY_PRIVATE_IP, which Fly\.io sets: on Dokku empty, or a stand-in/);
   });
 
   it('still wires dns_cluster, and warns about libcluster', () => {
     assert.deepEqual(changedFiles('fly-launch', result.cwd), ['config/runtime.exs', 'lib/pulse/application.ex', 'mix.exs']);
     assert.match(noteText(result, 'warning'), /also uses libcluster/);
+  });
+});
+
+describe('phoenix-dokku:cluster after phoenix-dokku release on fly-launch', () => {
+  it("after the release piece's Fly guard: still no second setting, and the help says the guard must go too (it unsets DNS_CLUSTER_QUERY off Fly)", async () => {
+    const guarded = await rerunPiece(await runPiece('release', 'fly-launch'), 'cluster');
+    const envSh = readFileSync(join(guarded.cwd, 'rel/env.sh.eex'), 'utf8');
+    assert.ok(envSh.startsWith(fixtureFile('fly-launch', 'rel/env.sh.eex').trimEnd()), 'the release piece appended its guard');
+    assert.doesNotMatch(envSh, new RegExp(ENV_SH_MARKER));
+    const help = noteText(guarded, 'manual');
+    assert.match(help, /lines \d+-\d+: the block phoenix-dokku release appended to undo them off Fly\.io \(wherever FLY_PRIVATE_IP is unset it unsets DNS_CLUSTER_QUERY/);
+    assert.doesNotMatch(help, /line \d+: if \[/, 'the guard is named as one block, not line by line');
   });
 });
 

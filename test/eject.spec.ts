@@ -68,12 +68,13 @@ describe('template overrides and eject', function () {
     assert.deepEqual(tree(dir), before);
   });
 
-  it('a re-run of eject over edited overrides asks first (--yes stops, --force replaces)', () => {
+  it('a re-run of eject over edited overrides asks first (--yes keeps yours, --force replaces)', () => {
     runCli(dir, ['eject', 'health']);
     const template = join(dir, OVERRIDES, 'health/health_controller.ex.ejs');
     writeFileSync(template, 'mine\n');
-    const stopped = runCli(dir, ['eject', 'health', '--yes']);
-    assert.equal(stopped.status, 1);
+    const kept = runCli(dir, ['eject', 'health', '--yes']);
+    assert.equal(kept.status, 0, kept.output);
+    assert.match(kept.output, /health_controller\.ex\.ejs: kept, it is yours/);
     assert.equal(readFileSync(template, 'utf8'), 'mine\n');
     assert.equal(runCli(dir, ['eject', 'health', '--force']).status, 0);
     assert.notEqual(readFileSync(template, 'utf8'), 'mine\n');

@@ -68,13 +68,16 @@ for (const name of phoenixFixtures()) {
     it('keeps every line of every file it patched', () => {
       for (const file of changed.filter(file => ELIXIR.test(file) && existsSync(fixture(`${name}/${file}`)))) {
         const after = readFileSync(join(dir, file), 'utf8').split(/\r?\n/);
-        for (const line of readFileSync(fixture(`${name}/${file}`), 'utf8').split(/\r?\n/)) assert.ok(after.includes(line), `${file} lost: ${line}`);
+        for (const line of readFileSync(fixture(`${name}/${file}`), 'utf8').split(/\r?\n/)) {
+          // A line the build cannot keep (Phoenix 1.5's import of prod.secret.exs) is commented out with consent (--force), never deleted.
+          assert.ok(after.includes(line) || after.includes(line.replace(/^(\s*)/, '$1# ')), `${file} lost: ${line}`);
+        }
       }
     });
 
     it('the generated Release module and HealthController compile with --warnings-as-errors', () => {
-      const generated = changed.filter(file => /(?:^|\/)(?:release|health_controller)\.ex$/.test(file));
-      assert.ok(generated.some(file => file.endsWith('health_controller.ex')), 'a HealthController was written');
+      const generated = changed.filter(file => /(?:^|\/)(?:release|(?:dokku_)?health_controller)\.ex$/.test(file));
+      assert.ok(generated.some(file => file.endsWith('health_controller.ex')), 'a health controller was written');
       const compiled = compileWithStubs(generated.map(file => join(dir, file)), elixirStubs(project.web.module, project.ecto?.repos ?? []));
       try {
         assert.equal(compiled.status, 0, compiled.output);

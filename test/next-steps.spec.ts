@@ -1,44 +1,67 @@
 /**
- * The main generator end to end on every fixture with both strategies: a complete and
- * consistent set of Dokku files, next steps that match them, and a SECRET_KEY_BASE that is
- * printed once and written nowhere. Plus the next steps' blocks per database and buildpack.
+ * The main generator end to end on every fixture with both strategies, and the printed commands
+ * run as a user pastes them: the server commands against a fake `dokku` that records them, the
+ * resulting environment fed to the app's own config/runtime.exs through Config.Reader (it must
+ * boot: no required variable left unset, the host in the variable the app reads), and the git
+ * commands, after which nothing the run wrote is left out of the commit. Plus the next steps'
+ * blocks per database and buildpack.
  */
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ELIXIR_BUILDPACKS } from '../generators/support/dokku.js';
-import { dokkuNextSteps, generateSecretKeyBase } from '../generators/support/next-steps.js';
+import { dokkuEnvironment } from '../generators/support/dokku-env.js';
+import { dokkuNextSteps, generateSecret, generateSecretKeyBase } from '../generators/support/next-steps.js';
 import { readPhoenixProject, type PhoenixProject } from '../generators/support/project.js';
+import { configSetValues, FAKE_DSN_PASSWORD, placeholderVariables, runWithFakeDokku, stepsUnder } from './support/dokku-commands.js';
 import { fixtureProject } from './support/fixture-projects.js';
-import { fixture, hostFor, listFiles, phoenixFixtures, runCli } from './support/helpers.js';
+import { copyFixture, hostFor, listFiles, phoenixFixtures, readElixirConfig, runCli } from './support/helpers.js';
+
+/** What a user fills in for "values only you know": valid as a string, and as Base64 of 32 bytes (a Cloak key). */
+const FILLED = 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=';
+const GIT_IDENTITY = { GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 'test@example.com', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 'test@example.com' };
+
+function git(dir: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, ...GIT_IDENTITY } });
+}
+
+/** What Dokku itself puts in the environment of a web container (and the start command sets). */
+function providedByDokku(project: PhoenixProject, app: string, strategy: 'dockerfile' | 'buildpack'): Record<string, string> {
+  const provided: Record<string, string> = { PORT: '5000' };
+  const adapter = project.ecto?.adapter;
+  if (adapter === 'postgres') provided.DATABASE_URL = `postgres://postgres:${FAKE_DSN_PASSWORD}@dokku-postgres-${app}-db:5432/${app.replaceAll('-', '_')}_db`;
+  if (adapter === 'mysql') provided.DATABASE_URL = `mysql://mysql:${FAKE_DSN_PASSWORD}@dokku-mysql-${app}-db:3306/${app.replaceAll('-', '_')}_db`;
+  // rel/overlays/bin/server sets PHX_SERVER; under mix phx.server the endpoint serves anyway.
+  if (strategy === 'dockerfile') provided.PHX_SERVER = 'true';
+  return provided;
+}
 
 describe('next steps', function () {
   this.timeout(180_000);
 
-  describe('phoenix-dokku on every fixture, both strategies', () => {
+  describe('phoenix-dokku on every fixture, both strategies, and its commands run', () => {
     const dirs: string[] = [];
     after(() => dirs.forEach(dir => rmSync(dir, { recursive: true, force: true })));
 
     for (const name of phoenixFixtures()) {
       for (const strategy of ['dockerfile', 'buildpack'] as const) {
-        it(`${name} (${strategy}): the strategy's files, a matching Procfile, next steps, and no secret in any file`, async () => {
-          const dir = mkdtempSync(join(tmpdir(), `pd-next-${name}-`));
+        it(`${name} (${strategy}): files that match, server commands that boot the app, a commit with every file written`, async () => {
+          const dir = copyFixture(name, 'pd-next');
           dirs.push(dir);
-          cpSync(fixture(name), dir, { recursive: true });
+          git(dir, 'init', '-q', '-b', 'main');
+          git(dir, 'add', '-A');
+          git(dir, 'commit', '-q', '-m', 'the app as it was');
           const project = await readPhoenixProject(dir);
-          const before = new Set(listFiles(dir));
           const app = project.otpApp.replaceAll('_', '-');
-          // --force: fixtures with their own Dockerfile (phx-1.7-release) agree to replace it.
-          const run = runCli(dir, ['--yes', '--force', '--host', hostFor(name), '--strategy', strategy]);
+          const host = hostFor(name);
+          // --force: the user agrees to phoenix-dokku's changes of lines the build cannot use.
+          const run = runCli(dir, ['--yes', '--force', '--host', host, '--strategy', strategy]);
           assert.equal(run.status, 0, run.output);
-          const written = listFiles(dir).filter(file => !before.has(file));
           const has = (file: string) => existsSync(join(dir, file));
 
           const own = strategy === 'dockerfile' ? ['Dockerfile', '.dockerignore'] : ['.buildpacks', 'elixir_buildpack.config'];
-          const other = strategy === 'dockerfile' ? ['.buildpacks', 'elixir_buildpack.config', 'phoenix_static_buildpack.config'] : ['Dockerfile', '.dockerignore'];
           for (const file of [...own, 'Procfile', 'app.json']) assert.ok(has(file), `${file} written`);
-          for (const file of other) assert.ok(!written.includes(file), `${file} is the other strategy's`);
 
           // The Procfile points at what the build produces.
           const procfile = readFileSync(join(dir, 'Procfile'), 'utf8');
@@ -46,47 +69,81 @@ describe('next steps', function () {
           if (strategy === 'dockerfile') {
             assert.match(procfile, /^web: \/app\/bin\/server$/m);
             assert.ok(has('rel/overlays/bin/server'), 'the release piece wrote bin/server');
-            assert.equal(release, project.ecto ? '/app/bin/migrate' : undefined);
-            if (project.ecto) assert.ok(has('rel/overlays/bin/migrate'), 'the release piece wrote bin/migrate');
+            if (project.ecto) assert.equal(release, '/app/bin/migrate');
           } else {
-            assert.match(procfile, /^web: mix phx\.server$/m);
-            assert.equal(release, project.ecto ? 'mix ecto.migrate' : undefined);
+            assert.match(procfile, /^web: .*\bmix phx\.server$/m);
+            if (project.ecto) assert.equal(release, 'mix ecto.migrate');
           }
+          if (!project.ecto) assert.equal(release, undefined);
 
-          // Next steps: the commands for this app, this build, this database.
           const steps = run.output.slice(run.output.indexOf('Next steps'));
-          assert.ok(steps.startsWith('Next steps'), run.output);
           assert.match(steps, new RegExp(`dokku apps:create ${app}\\n`));
           assert.match(steps, new RegExp(`dokku builder:set ${app} selected ${strategy === 'dockerfile' ? 'dockerfile' : 'herokuish'}\\n`));
-          assert.match(steps, new RegExp(`dokku domains:set ${app} ${hostFor(name).replaceAll('.', '\\.')}\\n`));
-          assert.match(steps, new RegExp(`git remote add dokku dokku@${hostFor(name).replaceAll('.', '\\.')}:${app}\\n`));
-          assert.match(steps, /git push dokku main\n/);
-          assert.equal(/postgres:link/.test(steps), project.ecto?.adapter === 'postgres');
-          assert.equal(/mysql:link/.test(steps), project.ecto?.adapter === 'mysql');
-          assert.equal(/storage:mount/.test(steps), project.ecto?.adapter === 'sqlite');
+          assert.match(steps, /\n\s+dokku version\n/, 'the server steps start with the Dokku version they need');
+          assert.doesNotMatch(steps, /plugin:install \S+ (?!--name)\S+\n/, 'plugin:install names the plugin with --name');
 
-          // The secret: 64 characters, printed once, in no file of the project (.yo-rc.json included).
-          const secret = /SECRET_KEY_BASE=(\S+)/.exec(steps)?.[1];
-          assert.ok(secret && secret.length === 64, steps);
-          assert.equal(run.output.split(secret).length - 1, 1, 'printed once');
-          for (const file of listFiles(dir)) {
-            assert.ok(!readFileSync(join(dir, file)).includes(secret), `${file} contains SECRET_KEY_BASE`);
+          // The server commands, pasted as they are. With values only the user knows, the paste fails and stores no placeholder.
+          const server = stepsUnder(run.output, 'On the Dokku server');
+          const placeholders = placeholderVariables(server);
+          const paste = runWithFakeDokku(server);
+          if (placeholders.length) {
+            assert.notEqual(paste.status, 0, 'a paste with unset placeholders fails');
+            assert.match(paste.stderr, new RegExp(placeholders[0]));
+            for (const call of paste.calls) assert.doesNotMatch(call.join(' '), /\$\{|<[a-z]/i, 'no placeholder reaches dokku');
+          } else {
+            assert.equal(paste.status, 0, paste.stderr);
           }
+          const filled = runWithFakeDokku(server, Object.fromEntries(placeholders.map(variable => [variable, FILLED])));
+          assert.equal(filled.status, 0, filled.stderr);
+          const configured = configSetValues(filled.calls);
+          assert.equal(configured.PORT, undefined, 'PORT is Dokku\'s, never config:set');
+
+          // Every variable the config requires is set, by Dokku or by the commands.
+          const final = await readPhoenixProject(dir);
+          const env = { ...providedByDokku(final, app, strategy), ...configured };
+          const required = final.environment.reads.filter(read => read.need === 'required' && (strategy === 'buildpack' || read.phase === 'boot'));
+          for (const read of required) assert.ok(env[read.variable] !== undefined, `${read.variable} (${read.file}:${read.line}, ${read.how}) is set`);
+
+          // The host lands in the variable the app reads, in the form it expects.
+          for (const use of final.environment.roles.filter(role => role.role === 'host' || role.role === 'origin')) {
+            assert.equal(env[use.variable], use.role === 'origin' ? `https://${host}` : host, use.variable);
+          }
+          assert.ok(!final.environment.roles.some(role => role.role === 'host' && role.variable === 'PHX_HOST') || !final.environment.roles.some(role => (role.role === 'host' || role.role === 'origin') && role.variable !== 'PHX_HOST'), 'no second host variable invented');
+
+          // And the app's own runtime.exs boots with that environment.
+          const booted = readElixirConfig(join(dir, 'config/runtime.exs'), env);
+          assert.ok(booted.config, `config/runtime.exs raised: ${booted.raised}`);
+          const endpoint = booted.config![final.web.app.otpApp]?.[final.web.endpointModule];
+          if (endpoint?.url?.host) assert.equal(endpoint.url.host, host);
+
+          // The secrets are printed once and written nowhere.
+          const secret = configured.SECRET_KEY_BASE ?? Object.entries(configured).find(([key]) => key.endsWith('SECRET_KEY_BASE'))?.[1];
+          assert.ok(secret && secret.length === 64, 'a secret key base is generated');
+          assert.equal(run.output.split(secret).length - 1, 1, 'printed once');
+          for (const file of listFiles(dir).filter(file => !file.startsWith('.git/'))) {
+            assert.ok(!readFileSync(join(dir, file)).includes(secret), `${file} contains the secret key base`);
+          }
+
+          // The commit before the push holds every file the run wrote.
+          const local = stepsUnder(run.output, 'From this project').split('\n').filter(line => /^git (?:add|commit|init)\b/.test(line));
+          const committed = spawnSync('bash', ['-e', '-c', local.join('\n')], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...GIT_IDENTITY } });
+          assert.equal(committed.status, 0, committed.stderr);
+          assert.equal(git(dir, 'status', '--porcelain'), '', 'nothing the run wrote is left out of the commit');
+          assert.match(steps, /\n\s+git push dokku main\n/);
         });
       }
     }
   });
 
   it('--elixir-buildpack hashnuke, saved by the first run: a run without the flag still prints the stack command', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pd-next-hashnuke-'));
+    const dir = copyFixture('phx-1.7-postgres', 'pd-next-hashnuke');
     try {
-      cpSync(fixture('phx-1.7-postgres'), dir, { recursive: true });
       const first = runCli(dir, ['--yes', '--host', 'shop.example.com', '--strategy', 'buildpack', '--elixir-buildpack', 'hashnuke']);
       assert.equal(first.status, 0, first.output);
       const second = runCli(dir, ['--yes']);
       assert.equal(second.status, 0, second.output);
       assert.match(second.output, /dokku buildpacks:set-property shop stack gliderlabs\/herokuish:latest-22\n/);
-      assert.equal(readFileSync(join(dir, '.buildpacks'), 'utf8'), 'https://github.com/HashNuke/heroku-buildpack-elixir\n');
+      assert.equal(readFileSync(join(dir, '.buildpacks'), 'utf8'), `${ELIXIR_BUILDPACKS.find(b => b.name === 'hashnuke')!.url}\n`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -94,27 +151,47 @@ describe('next steps', function () {
 
   describe('dokkuNextSteps', () => {
     const project = (name: string): PhoenixProject => fixtureProject(name);
-    const steps = (name: string, strategy: 'dockerfile' | 'buildpack', extra: Partial<Parameters<typeof dokkuNextSteps>[0]> = {}) =>
-      dokkuNextSteps({ project: project(name), appName: 'demo', host: 'demo.example.com', strategy, secretKeyBase: 'S'.repeat(64), ...extra });
+    const random = (length: number) => 'S'.repeat(length);
+    const steps = (name: string, strategy: 'dockerfile' | 'buildpack', extra: Partial<Parameters<typeof dokkuNextSteps>[0]> = {}) => {
+      const base = extra.project ?? project(name);
+      return dokkuNextSteps({
+        project: base,
+        appName: 'demo',
+        host: 'demo.example.com',
+        strategy,
+        environment: dokkuEnvironment({ project: base, strategy, appName: 'demo', host: 'demo.example.com', random }),
+        files: ['Dockerfile', 'config/runtime.exs'],
+        ...extra,
+      });
+    };
 
-    it('PostgreSQL: plugin, database linked to the app (it sets DATABASE_URL), then config, domain, TLS, git', () => {
-      const text = steps('phx-1.7-postgres', 'dockerfile');
+    it('PostgreSQL: Dokku version, plugin, database linked to the app (it sets DATABASE_URL), then config, domain, TLS, git', () => {
+      const text = steps('phx-1.7-postgres', 'dockerfile', { project: { ...project('phx-1.7-postgres'), gitRepository: true } });
       const order = [
+        'dokku version',
         'dokku apps:create demo',
-        'sudo dokku plugin:install https://github.com/dokku/dokku-postgres.git postgres',
+        'sudo dokku plugin:install https://github.com/dokku/dokku-postgres.git --name postgres',
         'dokku postgres:create demo-db',
         'dokku postgres:link demo-db demo --no-restart',
         'dokku builder:set demo selected dockerfile',
-        `dokku config:set --no-restart demo PHX_HOST=demo.example.com SECRET_KEY_BASE=${'S'.repeat(64)}`,
+        'dokku config:set --no-restart demo \\',
+        `SECRET_KEY_BASE=${'S'.repeat(64)}`,
+        'PHX_HOST=demo.example.com',
         'dokku domains:set demo demo.example.com',
         'dokku letsencrypt:set demo email',
+        'git add Dockerfile config/runtime.exs',
+        'git commit -m',
         'git remote add dokku dokku@demo.example.com:demo',
         'git push dokku main',
         'dokku letsencrypt:enable demo',
       ].map(line => text.indexOf(line));
       assert.ok(order.every(index => index !== -1), text);
       assert.deepEqual(order, [...order].sort((a, b) => a - b), 'in the order they must run');
-      assert.doesNotMatch(text, /stack|DATABASE_PATH|mysql/);
+      assert.doesNotMatch(text, /stack|DATABASE_PATH|mysql|DATABASE_URL=|PORT=/);
+    });
+
+    it('says which Dokku version the files need, and where to upgrade', () => {
+      assert.match(steps('phx-1.7-postgres', 'dockerfile'), /Dokku 0\.31\.0 or newer[\s\S]*0\.29\/0\.30[\s\S]*https:\/\/dokku\.com\/docs\/getting-started\/upgrading\/\n\s+dokku version\n/);
     });
 
     it("fills in the Let's Encrypt e-mail when given, and marks the placeholder when not", () => {
@@ -145,15 +222,25 @@ describe('next steps', function () {
       assert.doesNotMatch(steps('phx-1.7-postgres', 'buildpack', { elixirBuildpack: ELIXIR_BUILDPACKS[0] }), /set-property/);
     });
 
-    it('pushes the branch the project is on (Dokku deploys the branch pushed first), main when unknown', () => {
-      assert.match(steps('phx-1.7-postgres', 'dockerfile', { project: { ...project('phx-1.7-postgres'), gitBranch: 'master' } }), /\n\s+git push dokku master\n/);
-      assert.match(steps('phx-1.7-postgres', 'dockerfile', { project: { ...project('phx-1.7-postgres'), gitBranch: undefined } }), /\n\s+git push dokku main\n/);
+    it('pushes the branch the project is on (Dokku deploys the branch pushed first), main when unknown; a project outside git is committed whole', () => {
+      const onMaster = steps('phx-1.7-postgres', 'dockerfile', { project: { ...project('phx-1.7-postgres'), gitBranch: 'master', gitRepository: true } });
+      assert.match(onMaster, /\n\s+git push dokku master\n/);
+      assert.match(onMaster, /first branch pushed to it \(Dokku 0\.22\.1\+\)/);
+      const outside = steps('phx-1.7-postgres', 'dockerfile', { project: { ...project('phx-1.7-postgres'), gitBranch: undefined, gitRepository: false } });
+      assert.match(outside, /\n\s+git init -b main\n\s+git add -A\n\s+git commit -m "Deploy to Dokku with phoenix-dokku"\n[\s\S]*git push dokku main\n/);
     });
 
-    it('generateSecretKeyBase: 64 Base64 characters, fresh every time', () => {
+    it('a Dockerfile that EXPOSEs a port gets the ports:set that serves it on 80', () => {
+      const kamal = project('kamal-app');
+      assert.match(steps('kamal-app', 'dockerfile', { project: kamal }), /dokku ports:set demo http:80:4000\n/);
+      assert.doesNotMatch(steps('phx-1.7-postgres', 'dockerfile'), /ports:set/);
+    });
+
+    it('generateSecret: Base64 of the asked length, fresh every time (64 for a secret key base, like mix phx.gen.secret)', () => {
       const secrets = Array.from({ length: 20 }, generateSecretKeyBase);
       for (const secret of secrets) assert.match(secret, /^[A-Za-z0-9+/]{64}$/);
       assert.equal(new Set(secrets).size, secrets.length);
+      assert.match(generateSecret(32), /^[A-Za-z0-9+/]{32}$/);
     });
   });
 });

@@ -43,12 +43,13 @@ describe('safe re-runs', function () {
     }
   }
 
-  it("a project's own Dockerfile (phx.gen.release) is not replaced without consent", () => {
+  it("a project's own Dockerfile (phx.gen.release) is not replaced without consent: kept byte for byte, audited, and the run completes", () => {
     const dir = fresh('phx-1.7-release');
     const run = runCli(dir, ['--yes', '--host', 'relay.example.com', '--strategy', 'dockerfile']);
-    assert.equal(run.status, 1, run.output);
-    assert.match(run.stderr, /would replace[^\n]*\n(\s+\S+\n)*\s+Dockerfile\n/);
-    assert.deepEqual(tree(dir), tree(fixture('phx-1.7-release')));
+    assert.equal(run.status, 0, run.output);
+    assert.equal(readFileSync(join(dir, 'Dockerfile'), 'utf8'), readFileSync(join(fixture('phx-1.7-release'), 'Dockerfile'), 'utf8'));
+    assert.match(run.output, /\n {2}kept {5}Dockerfile {2}\[dockerfile\]/);
+    assert.match(run.output, /Dockerfile: kept, it is yours[^\n]*the checks about it pass/);
   });
 
   describe('a file the user edited after generation', () => {
@@ -59,13 +60,15 @@ describe('safe re-runs', function () {
       appendFileSync(join(dir, 'Dockerfile'), '# my tweak\n');
     });
 
-    it('stops a --yes run, listing the file, and writes nothing', () => {
-      const before = tree(dir);
+    it('is kept by a --yes run (said so, with --force named), and the rest is updated', () => {
+      const edited = readFileSync(join(dir, 'Dockerfile'), 'utf8');
       const run = runCli(dir, ['--yes', '--elixir-version', '1.18.1', '--erlang-version', '27.2']);
-      assert.equal(run.status, 1, run.output);
-      assert.match(run.stderr, /would replace[^\n]*\n\s+Dockerfile\n/);
-      assert.match(run.stderr, /--force/);
-      assert.deepEqual(tree(dir), before);
+      assert.equal(run.status, 0, run.output);
+      assert.equal(readFileSync(join(dir, 'Dockerfile'), 'utf8'), edited);
+      assert.match(run.output, /Dockerfile: kept, it is yours \(or edited since phoenix-dokku wrote it\)[^\n]*--force replaces it/);
+      assert.equal(JSON.parse(readFileSync(join(dir, '.yo-rc.json'), 'utf8'))['generator-phoenix-dokku'].elixirVersion, '1.18.1');
+      // The next run still sees it as the user's: its hash is not saved as ours.
+      assert.match(runCli(dir, ['--yes']).output, /Dockerfile: kept/);
     });
 
     it('is overwritten with --force', () => {

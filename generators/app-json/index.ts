@@ -57,7 +57,7 @@ export default class AppJsonGenerator extends PieceGenerator {
   writing(): void {
     const filesBefore = this.report.files.length;
     const conflicts = this.renderMerged({ template: 'app.json.ejs', destination: APP_JSON }, { check: this.startupCheck() }, mergeAppJson);
-    this.wrote = this.report.files.length > filesBefore;
+    this.wrote = this.report.files.slice(filesBefore).some(file => file.action !== 'keep');
     for (const { path, theirs, ours } of conflicts) {
       this.note(
         'manual',

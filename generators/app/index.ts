@@ -4,7 +4,9 @@
  */
 import { answerSpecs, type AnswerName } from '../support/answers.js';
 import { chosenElixirBuildpack, SAVED_ELIXIR_BUILDPACK } from '../support/dokku.js';
+import { randomBytes } from 'node:crypto';
 import { writeSync } from 'node:fs';
+import { DEFAULT_NAMESPACE, DEFAULT_WEB_SCALE, type ClusterPlan } from '../support/cluster.js';
 import { dokkuEnvironment, type DokkuEnvironment } from '../support/dokku-env.js';
 import { dokkuNextSteps, generateSecret } from '../support/next-steps.js';
 import { describeProject } from '../support/describe.js';
@@ -39,12 +41,14 @@ export default class AppGenerator extends PieceGenerator {
     await super.prompting();
     for (const piece of PIECES) {
       if (!piece.inApp || (piece.strategy && piece.strategy !== this.answers.strategy)) continue;
+      if (piece.optIn && (this.answers.cluster ?? 'no') === 'no') continue;
       // --force and --dry-run are the environment's; the pieces decide with them too (consent, patches).
       const forwarded: Record<string, unknown> = { composed: true, yes: this.options.yes, force: this.options.force, dryRun: this.options.dryRun };
       for (const option of piece.options) {
         const value = this.flag(option.name);
         if (value !== undefined) forwarded[option.name] = value;
       }
+      if (piece.name === 'cluster') forwarded.scheduler = this.flag('scheduler') ?? this.answers.cluster;
       // Registered under our namespace first: composing by bare path would name the piece after
       // the folder the package sits in (e.g. "work:main:runtime" in messages).
       const namespace = `phoenix-dokku:${piece.name}`;
@@ -63,7 +67,8 @@ export default class AppGenerator extends PieceGenerator {
     if (appName && host && strategy) {
       // The project as this run leaves it: the environment contract includes what the runtime piece added.
       const project = await readPhoenixProject(this.destinationRoot(), this.fs);
-      environment = dokkuEnvironment({ project, strategy, appName, host, random: generateSecret });
+      const cluster = this.clusterPlan(project);
+      environment = dokkuEnvironment({ project, strategy, appName, host, random: generateSecret, cluster });
       for (const note of environment.notes) this.report.notes.push({ piece: 'environment', kind: 'warning', text: note });
       nextSteps = this.nextSteps(project, environment);
     }
@@ -76,6 +81,23 @@ export default class AppGenerator extends PieceGenerator {
     }
     this.log(formatSummary(this.report, recap, nextSteps, environment));
   }
+
+  /** The cluster the cluster piece prepared (Dockerfile build only), with a fresh cookie for the commands. */
+  private clusterPlan(project: PhoenixProject): { plan: ClusterPlan; cookie: string } | undefined {
+    const scheduler = this.answers.cluster;
+    if (!scheduler || scheduler === 'no' || this.answers.strategy !== 'dockerfile') return undefined;
+    const plan: ClusterPlan = {
+      scheduler,
+      appName: this.answers.appName!,
+      releaseName: project.releaseName,
+      webScale: Number(this.config.get('clusterWebScale') ?? DEFAULT_WEB_SCALE),
+      namespace: String(this.config.get('clusterNamespace') ?? DEFAULT_NAMESPACE),
+    };
+    this.clusterSettings = { plan, cookie: randomBytes(32).toString('hex') };
+    return this.clusterSettings;
+  }
+
+  private clusterSettings?: { plan: ClusterPlan; cookie: string };
 
   /** The Dokku commands for this project and these answers. */
   protected nextSteps(project: PhoenixProject, environment: DokkuEnvironment): string {
@@ -91,6 +113,8 @@ export default class AppGenerator extends PieceGenerator {
       environment,
       files: [...this.report.files.filter(file => file.action !== 'keep').map(file => file.path), '.yo-rc.json'],
       email: this.answers.email,
+      cluster: this.clusterSettings,
+      depsAdded: this.report.files.some(file => file.piece === 'cluster' && file.path.endsWith('mix.exs') && file.action === 'patch'),
     });
   }
 }

@@ -9,10 +9,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { AnswerName } from '../support/answers.js';
 import {
-  CLUSTER_OPTIONS,
   DEFAULT_NAMESPACE,
   DEFAULT_SCHEDULER,
   DEFAULT_WEB_SCALE,
@@ -43,7 +41,6 @@ import {
 } from '../support/cluster.js';
 import { UserError } from '../support/errors.js';
 import { PieceGenerator } from '../support/piece.js';
-import type { PieceOption } from '../support/pieces.js';
 import type { MixApp } from '../support/project.js';
 
 /** Where the choices are kept in .yo-rc.json, so a later run without the flags keeps them. */
@@ -63,11 +60,6 @@ export default class ClusterGenerator extends PieceGenerator {
 
   private plan!: ClusterPlan;
 
-  /** Registered here until pieces.ts lists them (a module constant: this runs in the base constructor). */
-  protected override pieceOptions(): readonly PieceOption[] {
-    return CLUSTER_OPTIONS;
-  }
-
   /** Every option is validated before anything is written. */
   configuring(): void {
     const scheduler = this.choice('scheduler', SAVED.scheduler, DEFAULT_SCHEDULER, schedulerProblem) as Scheduler;
@@ -79,7 +71,7 @@ export default class ClusterGenerator extends PieceGenerator {
     this.plan = { scheduler, appName, releaseName: this.project.releaseName, webScale, namespace };
   }
 
-  writing(): void {
+  async writing(): Promise<void> {
     if (this.answers.strategy === 'buildpack') {
       this.skipBuildpackBuild();
       return;
@@ -92,7 +84,7 @@ export default class ClusterGenerator extends PieceGenerator {
     }
     this.writeEnvSh();
     this.wireDnsCluster();
-    if (this.plan.scheduler === 'k3s') this.writeKustomize();
+    if (this.plan.scheduler === 'k3s') await this.writeKustomize();
     this.noteCommands();
   }
 
@@ -113,9 +105,11 @@ export default class ClusterGenerator extends PieceGenerator {
   /**
    * Under herokuish the web process is `mix phx.server`: no release, so no env.sh and no
    * RELEASE_NODE/RELEASE_COOKIE. Naming the node would take a Procfile `web:` wrapper that
-   * computes the IP and runs `elixir --name <app>@<ip> --cookie ... -S mix phx.server`; the
-   * Procfile belongs to the buildpacks piece, and Mix would also compile and run the app's
-   * tooling in every node. Clustering is generated for the release build only.
+   * computes the IP and runs `elixir --name <app>@<ip> --cookie "$RELEASE_COOKIE" -S mix
+   * phx.server`. That line belongs to the buildpacks piece (which would report ours as a
+   * conflict), and every remote console (`iex --remsh`) would have to repeat the naming by
+   * hand, where a release gets both from env.sh for every bin/<app> command. So clustering
+   * is generated for the release (Dockerfile) build only.
    */
   private skipBuildpackBuild(): void {
     this.note(
@@ -188,7 +182,7 @@ export default class ClusterGenerator extends PieceGenerator {
     }
   }
 
-  private writeKustomize(): void {
+  private async writeKustomize(): Promise<void> {
     const data = kustomizeTemplateData(this.plan);
     const kustomization = `${KUSTOMIZE_DIR}/kustomization.yaml`;
     const theirs = this.fs.read(this.destinationPath(kustomization), { defaults: null });
@@ -198,12 +192,19 @@ export default class ClusterGenerator extends PieceGenerator {
       this.renderFiles([{ template: 'kustomization.yaml.ejs', destination: kustomization }], data);
     } else {
       // Someone else's kustomization: checked, never replaced.
+      const { parse: parseYaml } = await import('yaml');
       this.patchFile(kustomization, content => checkKustomization(content, parseYaml), '');
     }
     this.renderFiles([{ template: 'cluster-service.yaml.ejs', destination: `${KUSTOMIZE_DIR}/${data.serviceFile}` }], data);
   }
 
+  /** Run alone, the piece prints its commands; run by the main generator they are part of the next steps. */
   private noteCommands(): void {
+    if (this.composed) {
+      for (const change of clusterChanges(this.plan)) this.note('info', change);
+      if (this.plan.scheduler === 'k3s') for (const warning of k3sWarnings(this.plan)) this.note('warning', warning);
+      return;
+    }
     const cookie = randomBytes(32).toString('hex');
     const where = this.plan.scheduler === 'k3s' ? `${this.plan.webScale} web pods on k3s` : `${this.plan.webScale} web containers`;
     this.note('manual', [`On the Dokku server, to run ${where} as one BEAM cluster:`, ...clusterCommands(this.plan, cookie).map(line => `  ${line}`)].join('\n'));

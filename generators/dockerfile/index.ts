@@ -82,13 +82,11 @@ export default class DockerfileGenerator extends BuildPiece {
     if (!this.project.existing.dockerignore || this.isUnchangedGenerated(DOCKERIGNORE)) {
       this.renderFiles([file], data);
     } else {
-      const before = this.report.files.length;
       this.renderMerged(file, data, (theirs, ours) => {
         const merged = mergeDockerignore(theirs, ours);
         if (merged.added.length) this.note('info', `${DOCKERIGNORE}: appended ${merged.added.join(', ')} (every line of yours kept).`);
         return { injection: merged.content !== undefined ? { kind: 'injected', content: merged.content } : { kind: 'present' }, conflicts: [] };
       });
-      if (this.report.files.length === before) this.report.files.push({ piece: this.pieceName, path: DOCKERIGNORE, action: 'keep' });
     }
     const excluded = this.project.keyFiles;
     if (excluded.length) {

@@ -13,11 +13,14 @@ export default class LoggerGenerator extends PieceGenerator {
 
   writing(): void {
     const appName = this.answers.appName!;
-    this.patchFile('config/prod.exs', injectProdLogLevel, `Create it with:\n\nimport Config\n\n${PROD_LOG_LEVEL}`);
-    this.patchFile(
+    const prod = this.patchFile('config/prod.exs', injectProdLogLevel, `Create it with:\n\nimport Config\n\n${PROD_LOG_LEVEL}`);
+    const runtime = this.patchFile(
       'config/runtime.exs',
       content => injectLogLevelOverride(content, appName),
       `Run \`phoenix-dokku runtime\` first, or create it with \`import Config\` and:\n\n${logLevelBlock(appName)}`,
     );
+    if (prod.kind === 'present' && runtime.kind === 'present') {
+      this.note('info', 'config/prod.exs already sets a log level other than :debug, and config/runtime.exs already reads LOG_LEVEL: nothing to add.');
+    }
   }
 }

@@ -18,6 +18,8 @@ import {
 } from './versions.js';
 
 export const STRATEGIES = ['dockerfile', 'buildpack'] as const;
+/** `--cluster`: one container (no), several on one server (docker-local), or pods on several servers (k3s). */
+export const CLUSTER_CHOICES = ['no', 'docker-local', 'k3s'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 
 export interface DokkuAnswers {
@@ -30,6 +32,8 @@ export interface DokkuAnswers {
   npmVersion: string;
   /** For Let's Encrypt's expiry notices, in the printed commands only. */
   email: string;
+  /** Several web containers as one BEAM cluster, and on which scheduler. */
+  cluster: (typeof CLUSTER_CHOICES)[number];
 }
 
 export type AnswerName = keyof DokkuAnswers;
@@ -166,6 +170,20 @@ export const answerSpecs: readonly AnswerSpec[] = [
       (STRATEGIES as readonly string[]).includes(value)
         ? undefined
         : { problem: `Unknown strategy "${value}".`, fix: 'use dockerfile (a mix release image) or buildpack (herokuish buildpacks)' },
+  },
+  {
+    name: 'cluster',
+    flag: 'cluster',
+    description: 'Run several web containers as one BEAM cluster: no (default), docker-local (one server) or k3s (several servers); Dockerfile build only',
+    message: 'Run more than one web container?',
+    prompted: true,
+    choices: CLUSTER_CHOICES,
+    applies: () => true,
+    derive: () => ({ value: 'no', source: 'default (one web container)' }),
+    validate: value =>
+      (CLUSTER_CHOICES as readonly string[]).includes(value)
+        ? undefined
+        : { problem: `Unknown --cluster "${value}".`, fix: 'use no, docker-local (several containers on one server) or k3s (pods on several servers)' },
   },
   {
     name: 'nodeVersion',

@@ -21,6 +21,7 @@
 import type { Injection } from './patch.js';
 import { appendBlock, lineEndingOf, withLineEnding } from './patch.js';
 import { atomValue, callArguments, callName, findAll, functionDefinitions, isCall, keywordEntries, moduleDefinitions, operatorOf, parseElixir, type SyntaxNode } from './elixir-ast.js';
+import { FLY_GUARD_MARKER } from './dokku.js';
 import { RUNTIME_MARKER, runtimeConfigOf } from './elixir-patches.js';
 import type { PieceOption } from './pieces.js';
 
@@ -188,17 +189,35 @@ const CLUSTER_VARIABLES = ['RELEASE_NODE', 'RELEASE_DISTRIBUTION', 'DNS_CLUSTER_
 /** A shell line assigns `variable` (`X=...`, `export X=...`, `A=1 X=2 cmd`). */
 const assigns = (code: string, variable: string) => new RegExp(`(?:^|[\\s;])${variable}=`).test(code);
 
+/**
+ * Line numbers (1-based) of the block the release piece appends to a Fly.io env.sh.eex
+ * (dokku.ts guardFlyEnv: from its marker to its `fi`), which unsets the Fly settings off Fly.
+ */
+function flyGuardLines(lines: string[]): Set<number> {
+  const start = lines.findIndex(line => line.startsWith(FLY_GUARD_MARKER));
+  if (start === -1) return new Set();
+  const end = lines.findIndex((line, index) => index > start && line.trim() === 'fi');
+  const last = end === -1 ? lines.length - 1 : end;
+  return new Set(Array.from({ length: last - start + 1 }, (_, offset) => start + offset + 1));
+}
+
 /** Lines of an existing env.sh(.eex) that set the node name or only make sense on Fly.io. */
 function envShConflicts(content: string): EnvShConflict[] {
-  return content.split(/\r?\n/).flatMap((text, index) => {
+  const lines = content.split(/\r?\n/);
+  const guard = flyGuardLines(lines);
+  return lines.flatMap((text, index) => {
     const code = text.trim();
-    if (!code || code.startsWith('#')) return [];
+    if (!code || code.startsWith('#') || guard.has(index + 1)) return [];
     const reasons: string[] = [];
     const fly = [...new Set(code.match(/\bFLY_[A-Z0-9_]+/g) ?? [])];
-    if (fly.length) reasons.push(`reads ${fly.join(', ')}, which only Fly.io sets: empty on Dokku`);
+    if (fly.length) reasons.push(`reads ${fly.join(', ')}, which Fly.io sets: on Dokku empty, or a stand-in`);
     const assigned = CLUSTER_VARIABLES.filter(variable => assigns(code, variable));
     if (assigned.includes('RELEASE_NODE')) {
-      reasons.push(fly.length ? 'with those empty the node name is invalid ("-@" from Fly\'s line), which erl rejects, so the node runs undistributed' : 'names the node; the block below names it after the container IP');
+      reasons.push(
+        fly.length
+          ? 'without FLY_PRIVATE_IP the name ends in "@", not a node name erl accepts ("Invalid -name given to erl"), so the node cannot run distributed'
+          : 'names the node; the block below names it after the container IP',
+      );
     }
     if (assigned.includes('RELEASE_DISTRIBUTION')) reasons.push('the block below sets it, with RELEASE_NODE');
     if (assigned.includes('DNS_CLUSTER_QUERY')) reasons.push('overrides the DNS_CLUSTER_QUERY set with dokku config:set');
@@ -211,10 +230,17 @@ function envShConflicts(content: string): EnvShConflict[] {
 /** The conflicts that stop us from appending: the file already names the node (or reads Fly's address). */
 const blocksAppend = (conflicts: EnvShConflict[]) => conflicts.some(conflict => CLUSTER_VARIABLES.some(variable => assigns(conflict.text, variable)));
 
-function envShHelp(conflicts: EnvShConflict[], releaseName: string): string {
+function envShHelp(content: string, conflicts: EnvShConflict[], releaseName: string): string {
+  const guard = [...flyGuardLines(content.split(/\r?\n/))];
   return [
     `${ENV_SH} already names the node for Erlang distribution, so phoenix-dokku added no second setting (whichever came last would silently win). On Dokku, delete these lines:`,
     ...conflicts.map(conflict => `  line ${conflict.line}: ${conflict.text}  (${conflict.why})`),
+    ...(guard.length
+      ? [
+          `  lines ${guard[0]}-${guard.at(-1)}: the block phoenix-dokku release appended to undo them off Fly.io (wherever FLY_PRIVATE_IP is unset it ` +
+            'unsets DNS_CLUSTER_QUERY, which would also wipe the value set with dokku config:set)',
+        ]
+      : []),
     `and append this block to ${ENV_SH} (a later run of phoenix-dokku cluster finds it and changes nothing):`,
     '',
     envShBlock(releaseName),
@@ -231,7 +257,7 @@ export function injectEnvSh(content: string, releaseName: string): Injection {
   if (content.split(/\r?\n/).some(line => line.startsWith(ENV_SH_MARKER))) return { kind: 'present' };
   if (!content.trim()) return { kind: 'injected', content: newEnvSh(releaseName) };
   const conflicts = envShConflicts(content);
-  if (blocksAppend(conflicts)) return { kind: 'no-anchor', help: envShHelp(conflicts, releaseName) };
+  if (blocksAppend(conflicts)) return { kind: 'no-anchor', help: envShHelp(content, conflicts, releaseName) };
   return appendBlock(content, envShBlock(releaseName), () => false);
 }
 
@@ -440,61 +466,100 @@ export function checkKustomization(content: string, parseYaml: (text: string) =>
 
 // --- what to run on the server --------------------------------------------------------------
 
+/**
+ * When a command runs: `setup` before the app's (next) deploy, `config` is the config:set,
+ * `deploy` starts the containers again (a first git push does the same), `check` after it.
+ */
+export type ClusterPhase = 'setup' | 'config' | 'deploy' | 'check';
+
+export interface ClusterStep {
+  /** One line: what the command does (and why this one). */
+  comment: string;
+  command: string;
+  phase: ClusterPhase;
+}
+
 /** Each command with a one-line comment above it saying what it does, in the order to run them. */
 export function clusterCommands(plan: ClusterPlan, cookie: string): string[] {
-  return plan.scheduler === 'k3s' ? k3sCommands(plan, cookie) : dockerLocalCommands(plan, cookie);
+  return clusterSteps(plan, cookie).flatMap(step => [`# ${step.comment}`, step.command]);
+}
+
+/**
+ * The same steps for the main next steps, grouped by where they go: before the first push,
+ * the variables for its config:set (RELEASE_COOKIE is a secret: printed, written nowhere),
+ * and the checks after the deploy. The first push replaces the rebuild.
+ */
+export function clusterNextSteps(plan: ClusterPlan, cookie: string) {
+  const steps = clusterSteps(plan, cookie);
+  const lines = (phase: ClusterPhase) => steps.filter(step => step.phase === phase).flatMap(step => [`# ${step.comment}`, step.command]);
+  return {
+    beforePush: lines('setup'),
+    settings: [
+      { variable: 'DNS_CLUSTER_QUERY', value: dnsClusterQuery(plan), why: 'the DNS name dns_cluster polls for the other nodes' },
+      { variable: 'RELEASE_COOKIE', value: cookie, secret: true, why: 'one Erlang cookie for every node (each image build has its own otherwise)' },
+    ],
+    afterDeploy: lines('check'),
+  };
 }
 
 const rpcCheck = (plan: ClusterPlan) => `dokku enter ${plan.appName} web /app/bin/${plan.releaseName} rpc 'IO.inspect(Node.list())'`;
 
-function dockerLocalCommands(plan: ClusterPlan, cookie: string): string[] {
+export function clusterSteps(plan: ClusterPlan, cookie: string): ClusterStep[] {
+  return plan.scheduler === 'k3s' ? k3sSteps(plan, cookie) : dockerLocalSteps(plan, cookie);
+}
+
+function dockerLocalSteps(plan: ClusterPlan, cookie: string): ClusterStep[] {
   const { appName: app } = plan;
   const network = clusterNetwork(app);
   return [
-    `# A Docker network for the app's containers (once; the names none, bridge and host are taken)`,
-    `dokku network:create ${network}`,
-    `# Connect each new container before it starts, with the aliases ${app}.web and <hostname>.${app}.web, so env.sh.eex finds its own address at boot ` +
-      '(attach-post-deploy connects only after the deploy checks, when the node is already named; initial-network adds no aliases)',
-    `dokku network:set ${app} attach-post-create ${network}`,
-    `# What dns_cluster polls (every web container on ${network}), and one cookie for every node: each image build otherwise has its own random one, ` +
-      'so old and new nodes could not connect. The cookie is printed here only',
-    `dokku config:set --no-restart ${app} DNS_CLUSTER_QUERY=${dnsClusterQuery(plan)} RELEASE_COOKIE=${cookie}`,
-    `# ${plan.webScale} web containers (--skip-deploy: the rebuild below starts them)`,
-    `dokku ps:scale --skip-deploy ${app} web=${plan.webScale}`,
-    '# Start the containers again, now on the network (an app not deployed yet: the first git push does this)',
-    `dokku ps:rebuild ${app}`,
-    `# Check: a node lists the others (web.2 enters the second container)`,
-    rpcCheck(plan),
+    { phase: 'setup', comment: "A Docker network for the app's containers (once; the names none, bridge and host are taken)", command: `dokku network:create ${network}` },
+    {
+      phase: 'setup',
+      comment:
+        `Connect each new container before it starts, with the aliases ${app}.web and <hostname>.${app}.web, so env.sh.eex finds its own address at boot ` +
+        '(attach-post-deploy connects only after the deploy checks, when the node is already named; initial-network adds no aliases)',
+      command: `dokku network:set ${app} attach-post-create ${network}`,
+    },
+    {
+      phase: 'config',
+      comment:
+        `What dns_cluster polls (every web container on ${network}), and one cookie for every node: each image build otherwise has its own random one, ` +
+        'so old and new nodes could not connect. The cookie is printed here only',
+      command: `dokku config:set --no-restart ${app} DNS_CLUSTER_QUERY=${dnsClusterQuery(plan)} RELEASE_COOKIE=${cookie}`,
+    },
+    { phase: 'setup', comment: `${plan.webScale} web containers (--skip-deploy: the next deploy or rebuild starts them)`, command: `dokku ps:scale --skip-deploy ${app} web=${plan.webScale}` },
+    { phase: 'deploy', comment: 'Start the containers again, now on the network (an app not deployed yet: the first git push does this)', command: `dokku ps:rebuild ${app}` },
+    { phase: 'check', comment: 'Check: a node lists the others (web.2 enters the second container)', command: rpcCheck(plan) },
   ];
 }
 
-function k3sCommands(plan: ClusterPlan, cookie: string): string[] {
+function k3sSteps(plan: ClusterPlan, cookie: string): ClusterStep[] {
   const { appName: app, namespace } = plan;
   return [
-    "# k3s on this server, once, as root (Dokku's scheduler-k3s plugin)",
-    'sudo dokku scheduler-k3s:initialize',
-    '# The registry every k3s node pulls the images from, which k3s needs (replace REGISTRY and USER; the password is read from stdin)',
-    'echo "$REGISTRY_PASSWORD" | dokku registry:login --password-stdin REGISTRY USER',
-    '# Images go to that registry',
-    'dokku registry:set --global server REGISTRY/',
-    '# Each release pushes its image there, tagged with a number that grows with every release',
-    'dokku registry:set --global push-on-release true',
-    '# Each further server joins as a k3s node (the dokku user must ssh to it as root; older Dokku: scheduler-k3s:cluster-add)',
-    'dokku scheduler-k3s:cluster:add ssh://root@SERVER-2',
-    '# Deploy the app on k3s instead of local Docker',
-    `dokku scheduler:set ${app} selected k3s`,
-    `# The namespace ${KUSTOMIZE_DIR}/cluster-service.yaml names (they must match)`,
-    `dokku scheduler-k3s:set ${app} namespace ${namespace}`,
-    `# What dns_cluster polls (the headless Service lists every ready web pod), and one cookie for every pod. The cookie is printed here only`,
-    `dokku config:set --no-restart ${app} DNS_CLUSTER_QUERY=${dnsClusterQuery(plan)} RELEASE_COOKIE=${cookie}`,
-    `# ${plan.webScale} web pods (--skip-deploy: the rebuild below starts them)`,
-    `dokku ps:scale --skip-deploy ${app} web=${plan.webScale}`,
-    `# Deploy on k3s; kustomize adds the Service from ${KUSTOMIZE_DIR}/ (commit it first)`,
-    `dokku ps:rebuild ${app}`,
-    '# Check: the Service has one address per ready web pod',
-    `sudo k3s kubectl -n ${namespace} get endpoints ${clusterServiceName(app)}`,
-    '# Check: a node lists the others',
-    rpcCheck(plan),
+    { phase: 'setup', comment: "k3s on this server, once, as root (Dokku's scheduler-k3s plugin)", command: 'sudo dokku scheduler-k3s:initialize' },
+    {
+      phase: 'setup',
+      comment: 'The registry every k3s node pulls the images from, which k3s needs (replace REGISTRY and USER; the password is read from stdin)',
+      command: 'echo "$REGISTRY_PASSWORD" | dokku registry:login --password-stdin REGISTRY USER',
+    },
+    { phase: 'setup', comment: 'Images go to that registry', command: 'dokku registry:set --global server REGISTRY/' },
+    { phase: 'setup', comment: 'Each release pushes its image there, tagged with a number that grows with every release', command: 'dokku registry:set --global push-on-release true' },
+    {
+      phase: 'setup',
+      comment: 'Each further server joins as a k3s node (the dokku user must ssh to it as root; older Dokku: scheduler-k3s:cluster-add)',
+      command: 'dokku scheduler-k3s:cluster:add ssh://root@SERVER-2',
+    },
+    { phase: 'setup', comment: 'Deploy the app on k3s instead of local Docker', command: `dokku scheduler:set ${app} selected k3s` },
+    { phase: 'setup', comment: `The namespace ${KUSTOMIZE_DIR}/cluster-service.yaml names (they must match)`, command: `dokku scheduler-k3s:set ${app} namespace ${namespace}` },
+    {
+      phase: 'config',
+      comment: 'What dns_cluster polls (the headless Service lists every ready web pod), and one cookie for every pod. The cookie is printed here only',
+      command: `dokku config:set --no-restart ${app} DNS_CLUSTER_QUERY=${dnsClusterQuery(plan)} RELEASE_COOKIE=${cookie}`,
+    },
+    { phase: 'setup', comment: `${plan.webScale} web pods (--skip-deploy: the next deploy or rebuild starts them)`, command: `dokku ps:scale --skip-deploy ${app} web=${plan.webScale}` },
+    { phase: 'deploy', comment: `Deploy on k3s; kustomize adds the Service from ${KUSTOMIZE_DIR}/ (commit it first)`, command: `dokku ps:rebuild ${app}` },
+    { phase: 'check', comment: 'Check: the Service has one address per ready web pod', command: `sudo k3s kubectl -n ${namespace} get endpoints ${clusterServiceName(app)}` },
+    { phase: 'check', comment: 'Check: a node lists the others', command: rpcCheck(plan) },
   ];
 }
 

@@ -5,6 +5,7 @@
  * where its value comes from. The next steps print it, the summary shows it, `--json` gives it.
  */
 import type { Strategy } from './answers.js';
+import { clusterNextSteps, type ClusterPlan } from './cluster.js';
 import type { EnvRead, EnvRole, Need } from './config-model.js';
 import { DATABASE_PLUGINS, databaseService, sqliteDatabasePath } from './dokku.js';
 import type { PhoenixProject } from './project.js';
@@ -62,6 +63,8 @@ export interface EnvPlanInput {
   host: string;
   /** A random value of `length` characters (a seam for tests; like `mix phx.gen.secret`). */
   random: (length: number) => string;
+  /** Several web containers as one BEAM cluster (the cluster piece): its DNS query and shared cookie. */
+  cluster?: { plan: ClusterPlan; cookie: string };
 }
 
 /** Platform variables the app may require, and what stands in for them on Dokku. */
@@ -179,6 +182,17 @@ export function dokkuEnvironment(input: EnvPlanInput): DokkuEnvironment {
     if (setting.generated) settings.push({ ...base, source: 'generated', value: input.random(64), secret: true, why: `${setting.source} generated it (the config does not read it; your code may)` });
     else if (!setting.secret && setting.value !== undefined) settings.push({ ...base, source: 'carried', value: shellWord(setting.value), why: `as ${setting.source} set it (the config does not read it; your code may)` });
     else if (setting.required !== false) settings.push({ ...base, source: 'fill', secret: true, why: `${setting.source} lists it (the config does not read it; your code may)` });
+  }
+
+  if (input.cluster) {
+    // dns_cluster polls this name for the other nodes; the release launcher reads RELEASE_COOKIE (else each image build has its own cookie).
+    for (const { variable, value, why } of clusterNextSteps(input.cluster.plan, input.cluster.cookie).settings) {
+      const existing = settings.find(candidate => candidate.variable === variable);
+      const secret = variable === 'RELEASE_COOKIE';
+      const entry: EnvSetting = { variable, need: existing?.need ?? 'required', roles: existing?.roles ?? [], readAt: existing?.readAt, source: secret ? 'generated' : 'fixed', value, why, secret };
+      if (existing) settings.splice(settings.indexOf(existing), 1, entry);
+      else settings.push(entry);
+    }
   }
 
   for (const read of environment.dynamicReads) {

@@ -14,6 +14,7 @@ import {
   sqliteHostDir,
   type ElixirBuildpack,
 } from './dokku.js';
+import { clusterNextSteps, type ClusterPlan } from './cluster.js';
 import { shellWord, type DokkuEnvironment } from './dokku-env.js';
 import type { PhoenixProject } from './project.js';
 
@@ -28,8 +29,12 @@ export interface NextStepsInput {
   environment: DokkuEnvironment;
   /** Files this run wrote or changed (relative paths): committed before the first push. */
   files: string[];
+  /** A dependency was added to mix.exs: mix.lock must be updated and committed with it. */
+  depsAdded?: boolean;
   /** For letsencrypt:set; a placeholder is printed without it. */
   email?: string;
+  /** Several web containers as one BEAM cluster: the network and scale commands, and how to see the cluster. */
+  cluster?: { plan: ClusterPlan; cookie: string };
 }
 
 /** Like `mix phx.gen.secret [length]`: random bytes, Base64, cut to `length` characters. */
@@ -113,6 +118,9 @@ export function dokkuNextSteps(input: NextStepsInput): string {
     );
   }
 
+  const cluster = input.cluster && clusterNextSteps(input.cluster.plan, input.cluster.cookie);
+  if (cluster) server.push(...cluster.beforePush);
+
   // A kept Dockerfile with EXPOSE makes Dokku publish that port (http:N:N) instead of 80.
   const exposed = strategy === 'dockerfile' ? project.existing.dockerfileFacts?.final?.instructions.find(instruction => instruction.keyword === 'EXPOSE') : undefined;
   const port = exposed?.args.trim().split(/\s+/)[0].replace(/\/tcp$/, '');
@@ -135,13 +143,15 @@ export function dokkuNextSteps(input: NextStepsInput): string {
   ].filter(Boolean);
 
   const branch = project.gitBranch ?? 'main';
-  const files = [...new Set(input.files)];
+  const files = [...new Set([...input.files, ...(input.depsAdded ? ['mix.lock'] : [])])];
+  const lock = input.depsAdded ? ['# mix.exs gained a dependency: lock it, so the image builds the version you tested', 'mix deps.get'] : [];
   const local: string[] = project.gitRepository
     ? [
+        ...lock,
         '# Dokku builds the pushed commit, not your working tree: commit what this run wrote',
         ...(files.length ? [`git add ${files.map(shellWord).join(' ')}`, 'git commit -m "Deploy to Dokku with phoenix-dokku"'] : []),
       ]
-    : ['# Not a git repository yet: Dokku deploys what you push with git', `git init -b ${branch}`, 'git add -A', 'git commit -m "Deploy to Dokku with phoenix-dokku"'];
+    : [...lock, '# Not a git repository yet: Dokku deploys what you push with git', `git init -b ${branch}`, 'git add -A', 'git commit -m "Deploy to Dokku with phoenix-dokku"'];
   local.push(
     `git remote add dokku dokku@${host}:${app}`,
     `# A new app deploys the first branch pushed to it (Dokku 0.22.1+), and only that branch from then on`,
@@ -159,7 +169,7 @@ export function dokkuNextSteps(input: NextStepsInput): string {
     `  # ${onPush.join(', ').replace(/, and/, ' and')}`,
     '',
     'After the first deploy (the app must answer on port 80):',
-    ...indentLines([`dokku letsencrypt:enable ${app}`, 'dokku letsencrypt:cron-job --add']),
+    ...indentLines([`dokku letsencrypt:enable ${app}`, 'dokku letsencrypt:cron-job --add', ...(cluster?.afterDeploy ?? [])]),
     '',
   ].join('\n');
 }

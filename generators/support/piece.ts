@@ -229,28 +229,24 @@ export abstract class PieceGenerator extends Generator<PieceConfig, PieceOptions
 
   /**
    * Renders `file`; when the project already has it, `merge` folds our rendering into the
-   * user's file instead of replacing it. An additive merge is written like a patch; one that
-   * changes a line of theirs (`rewrites`) goes through the conflict prompt. Returns what
-   * `merge` reports as conflicts.
+   * user's file instead of replacing it, written like a patch: the merge adds lines, and changes
+   * only the lines the caller owns (versions given as flags or invalid). Returns what `merge`
+   * reports as conflicts (settings of theirs it kept).
    */
   protected renderMerged<C>(
     file: FileSpec,
     data: Record<string, unknown>,
-    merge: (theirs: string, ours: string) => { injection: Injection; conflicts: C[]; rewrites?: boolean },
+    merge: (theirs: string, ours: string) => { injection: Injection; conflicts: C[] },
   ): C[] {
     const path = this.destinationPath(file.destination);
     const theirs = this.fs.read(path, { defaults: null });
     this.renderFiles([file], data);
     if (theirs === null) return [];
     this.report.files.pop();
-    const { injection, conflicts, rewrites } = merge(theirs, this.fs.read(path)!);
+    const { injection, conflicts } = merge(theirs, this.fs.read(path)!);
     this.fs.write(path, theirs);
-    if (injection.kind === 'injected' && rewrites) {
-      this.fs.write(path, injection.content);
-      this.report.files.push({ piece: this.pieceName, path: file.destination, action: 'patch' });
-    } else if (injection.kind === 'injected') {
-      this.writePatched(file.destination, injection.content);
-    }
+    if (injection.kind === 'injected') this.writePatched(file.destination, injection.content);
+    else this.report.files.push({ piece: this.pieceName, path: file.destination, action: 'keep' });
     return conflicts;
   }
 

@@ -23,6 +23,8 @@ export interface PieceEntry {
   strategy?: Strategy;
   /** Run by the main generator (eject is not). */
   inApp: boolean;
+  /** Composed by the main generator only when its answer asks for it (--cluster). */
+  optIn?: boolean;
 }
 
 /** Shared by the build pieces: the image (Bob) and Hex builds lookups are optional and a few seconds at most. */
@@ -55,6 +57,18 @@ export const PIECES: readonly PieceEntry[] = [
     ],
   },
   { name: 'app-json', summary: "app.json: Dokku's startup check on /health before traffic switches (merged into an existing app.json)", options: [], inApp: true },
+  {
+    name: 'cluster',
+    summary: 'opt-in BEAM cluster of several web containers (docker-local) or pods (k3s): rel/env.sh.eex, dns_cluster wiring, k3s headless Service, server commands',
+    inApp: true,
+    optIn: true,
+    // Written out here (not imported from support/cluster.ts): this list is read at CLI start-up, before any generator loads.
+    options: [
+      { name: 'scheduler', type: String, description: 'Where Dokku runs the containers: docker-local or k3s (default docker-local; the main generator takes it from --cluster)' },
+      { name: 'web-scale', type: String, description: 'How many web containers (pods) form the cluster, 2 or more (default 2)' },
+      { name: 'k3s-namespace', type: String, description: "k3s only: the app's scheduler-k3s namespace, which the headless Service must name (default default)" },
+    ],
+  },
   { name: 'doctor', summary: 'read-only audit of the project for a Dokku deploy: pass/warn/fail per rule with file:line (exit 1 on a fail, --json)', options: [], inApp: false },
   { name: 'eject', summary: 'copy the built-in templates into priv/templates/phoenix-dokku/ to customise them', options: [], inApp: false },
 ];

@@ -6,6 +6,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import helpers, { type RunResult } from 'yeoman-test';
 
+// No test asks the real Hex services: lookups answer from the offline lists, or from a local stub
+// a spec starts (test/support/bob-stub.ts) and names with PHOENIX_DOKKU_BOB_URL / _BUILDS_URL.
+process.env.PHOENIX_DOKKU_OFFLINE ??= '1';
+
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const fixturesDir = join(repoRoot, 'test/fixtures');
 export const fixture = (name: string) => join(fixturesDir, name);
