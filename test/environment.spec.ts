@@ -41,8 +41,8 @@ describe('environment contract', () => {
       'kamal-app': ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'DATABASE_HOST', 'DATABASE_NAME', 'DATABASE_PASSWORD', 'DATABASE_USER', 'SECRET_KEY_BASE'],
       // {:system, "HOST"} and {:system, "PORT"} in prod.exs are read by Phoenix when the endpoint starts.
       'heroku-classic': ['DATABASE_URL', 'HOST', 'MAILGUN_API_KEY', 'PORT', 'SECRET_KEY_BASE'],
-      // Util.fetch_env!/2, the project's own wrapper of System.fetch_env! in prod.
-      'custom-teslamate': ['DATABASE_HOST', 'DATABASE_NAME', 'DATABASE_PASS', 'DATABASE_USER', 'ENCRYPTION_KEY'],
+      // Util.fetch_env!/2, the project's own wrapper of System.fetch_env! in prod; MQTT_HOST unless DISABLE_MQTT is "true".
+      'custom-teslamate': ['DATABASE_HOST', 'DATABASE_NAME', 'DATABASE_PASS', 'DATABASE_USER', 'ENCRYPTION_KEY', 'MQTT_HOST'],
     };
     for (const [name, variables] of Object.entries(expected)) {
       it(`${name}: ${variables.length} required at boot`, () => assert.deepEqual(required(fixtureProject(name)), [...variables].sort()));
@@ -60,6 +60,41 @@ describe('environment contract', () => {
       const [teslamate] = readsOf(fixtureProject('custom-teslamate'), 'DATABASE_SSL_CA_CERT_FILE');
       assert.equal(teslamate.need, 'conditional');
       assert.match(teslamate.when!, /DATABASE_SSL.*matches "true"/);
+    });
+    it('a branch that runs while its switch is unset requires what it reads, and says how to opt out (TeslaMate MQTT)', () => {
+      const [read] = readsOf(fixtureProject('custom-teslamate'), 'MQTT_HOST');
+      assert.equal(read.need, 'required');
+      assert.equal(read.when, 'System.get_env("DISABLE_MQTT") != "true" or config_env() == :test');
+    });
+    it('a branch only an opt-in runs stays conditional; defaults and else branches are evaluated with the variables unset', async () => {
+      const dir = copyFixture('phx-1.7-postgres', 'pd-env-unset');
+      writeFileSync(
+        join(dir, 'config/runtime.exs'),
+        [
+          'import Config',
+          '',
+          'if System.get_env("SENTRY_DSN") do',
+          '  config :sentry, dsn: System.fetch_env!("SENTRY_DSN"), env: System.fetch_env!("SENTRY_ENV")',
+          'end',
+          '',
+          'unless System.get_env("MAILER", "smtp") == "smtp" do',
+          '  config :shop, Shop.Mailer, api_key: System.fetch_env!("MAILER_API_KEY")',
+          'else',
+          '  config :shop, Shop.Mailer, relay: System.fetch_env!("SMTP_RELAY")',
+          'end',
+          '',
+          'if is_nil(System.get_env("S3_DISABLED")) and System.get_env("REGION") do',
+          '  config :shop, :s3, bucket: System.fetch_env!("S3_BUCKET")',
+          'end',
+          '',
+        ].join('\n'),
+      );
+      const project = await readPhoenixProject(dir);
+      const need = (variable: string) => readsOf(project, variable).map(read => read.need);
+      assert.deepEqual(need('SENTRY_ENV'), ['conditional']);
+      assert.deepEqual(need('MAILER_API_KEY'), ['conditional']);
+      assert.deepEqual(need('SMTP_RELAY'), ['required']);
+      assert.deepEqual(need('S3_BUCKET'), ['conditional'], 'REGION unset makes the and false');
     });
     it('optional ones keep their defaults', () => {
       const kamal = fixtureProject('kamal-app');

@@ -97,6 +97,11 @@ describe('next steps', function () {
           assert.equal(filled.status, 0, filled.stderr);
           const configured = configSetValues(filled.calls);
           assert.equal(configured.PORT, undefined, 'PORT is Dokku\'s, never config:set');
+          // A directory chowned for the image's user is the one mounted into the container.
+          for (const chown of filled.calls.filter(call => call[0] === 'sudo' && call[1] === 'chown')) {
+            const mounts = filled.calls.filter(call => call[0] === 'storage:mount').map(call => call[2].split(':')[0]);
+            assert.ok(mounts.includes(chown[3]), `${chown[3]} is mounted (${mounts.join(', ')})`);
+          }
 
           // Every variable the config requires is set, by Dokku or by the commands.
           const final = await readPhoenixProject(dir);

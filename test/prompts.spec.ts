@@ -24,6 +24,8 @@ describe('prompts', function () {
       erlangVersion: '26.2.5.6',
       strategy: 'dockerfile',
       nodeVersion: '20.18.1',
+      // "Run more than one web container?": one container unless asked.
+      cluster: 'no',
     });
     const saved = JSON.parse(readFileSync(join(result.cwd, '.yo-rc.json'), 'utf8'))['generator-phoenix-dokku'];
     assert.equal(saved.host, 'gallery.example.com');
@@ -36,7 +38,7 @@ describe('prompts', function () {
       .inTmpDir(dir => cpSync(fixture('phx-1.7-postgres'), dir, { recursive: true }))
       .withYoRcConfig('generator-phoenix-dokku', { appName: 'shop-prod', host: 'shop.example.com' })
       .withAnswers({});
-    assert.deepEqual(Object.keys(asked(result)).sort(), ['elixirVersion', 'erlangVersion', 'strategy']);
+    assert.deepEqual(Object.keys(asked(result)).sort(), ['cluster', 'elixirVersion', 'erlangVersion', 'strategy']);
     assert.match(readFileSync(join(result.cwd, 'Procfile'), 'utf8'), /release: \/app\/bin\/migrate/);
   });
 

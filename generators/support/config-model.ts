@@ -52,6 +52,8 @@ export interface Condition {
   expects?: string;
   /** The condition must be false for the statement to run (an `else` or `unless` branch). */
   negated: boolean;
+  /** What the condition (as written, before `negated`) is on a new Dokku app, where none of its variables is set; undefined when that cannot be told. */
+  whenUnset?: boolean;
 }
 
 export type Need = 'required' | 'optional' | 'conditional';
@@ -376,7 +378,8 @@ class ConfigEvaluator {
     let expects: string | undefined;
     const test = unwrap(condition);
     if (test.type === 'binary_operator' && operatorOf(test) === '==') expects = stringValue(test.child('right')) ?? stringValue(test.child('left'));
-    return { text: firstLine(condition), variables: sources.variables, expects };
+    const whenUnset = truthy(evaluateWithEnvUnset(condition));
+    return { text: firstLine(condition), variables: sources.variables, expects, ...(whenUnset !== undefined ? { whenUnset } : {}) };
   }
 
   private recordConfig(node: SyntaxNode, ctx: Context): void {
@@ -455,12 +458,15 @@ class ConfigEvaluator {
 
   private pushRead(node: SyntaxNode, variable: string, ctx: Context, need: Need, how: string, fallback?: string, unsure?: string): void {
     const conditional = ctx.conditions.length > 0;
+    // `if System.get_env("DISABLE_MQTT") != "true" do ... fetch_env!("MQTT_HOST")`: on a new app, where DISABLE_MQTT is unset,
+    // the branch runs and MQTT_HOST is required (`when` says how to opt out); a branch only an opt-in runs stays conditional.
+    const runsOnNewApp = ctx.conditions.every(c => c.whenUnset !== undefined && c.whenUnset !== c.negated);
     this.model.reads.push({
       variable,
       file: this.currentFile,
       line: node.line,
       phase: ctx.phase,
-      need: conditional && need === 'required' ? 'conditional' : need,
+      need: conditional && need === 'required' && !runsOnNewApp ? 'conditional' : need,
       how,
       ...(fallback !== undefined ? { default: fallback } : {}),
       ...(conditional ? { when: ctx.conditions.map(c => (c.negated ? `not (${c.text})` : c.text)).join(' and ') } : {}),
@@ -734,6 +740,58 @@ export function evaluateForProd(condition: SyntaxNode): boolean | undefined {
     if (atoms.some(atom => atom === undefined)) return undefined;
     return atoms.includes('prod') === (operator === 'in');
   }
+  return undefined;
+}
+
+/** A value the evaluator knows: nil is null; undefined is unknown. */
+type KnownValue = string | boolean | null | undefined;
+
+const truthy = (value: KnownValue): boolean | undefined => (value === undefined ? undefined : value !== null && value !== false);
+
+/**
+ * Evaluates a condition in prod with none of the variables it reads set (a new Dokku app):
+ * `System.get_env("X")` is nil, `System.get_env("X", "d")` is "d". Undefined for anything else.
+ */
+export function evaluateWithEnvUnset(condition: SyntaxNode): KnownValue {
+  const node = unwrap(condition);
+  const forProd = evaluateForProd(node);
+  if (forProd !== undefined) return forProd;
+  if (node.type === 'nil') return null;
+  if (node.type === 'boolean') return node.text === 'true';
+  if (node.type === 'string') return stringValue(node);
+  const name = callName(node);
+  if (name?.module === 'System' && name.name === 'get_env') {
+    const [variable, fallback] = callArguments(node).positional;
+    if (stringValue(variable) === undefined) return undefined;
+    return fallback ? evaluateWithEnvUnset(fallback) : null;
+  }
+  if (name && !name.module && name.name === 'is_nil') {
+    const value = evaluateWithEnvUnset(callArguments(node).positional[0] ?? node);
+    return value === undefined ? undefined : value === null;
+  }
+  if (node.type === 'unary_operator' && ['!', 'not'].includes(operatorOf(node) ?? '')) {
+    const inner = truthy(evaluateWithEnvUnset(node.child('operand') ?? node.items[0] ?? node));
+    return inner === undefined ? undefined : !inner;
+  }
+  if (node.type !== 'binary_operator') return undefined;
+  const left = node.child('left');
+  const right = node.child('right');
+  if (!left || !right) return undefined;
+  const operator = operatorOf(node);
+  // `if url = System.get_env("DATABASE_URL") do`: the match is worth its right side.
+  if (operator === '=') return evaluateWithEnvUnset(right);
+  const a = evaluateWithEnvUnset(left);
+  if (operator === 'and' || operator === '&&' || operator === 'or' || operator === '||') {
+    // Short-circuits like Elixir; an unknown left side still decides nothing unless the right side settles it.
+    const settles = operator === 'or' || operator === '||';
+    if (truthy(a) === settles) return a;
+    const b = evaluateWithEnvUnset(right);
+    return a !== undefined || truthy(b) === settles ? b : undefined;
+  }
+  const b = evaluateWithEnvUnset(right);
+  if (a === undefined || b === undefined) return undefined;
+  if (operator === '==' || operator === '===') return a === b;
+  if (operator === '!=' || operator === '!==') return a !== b;
   return undefined;
 }
 

@@ -114,7 +114,7 @@ export function dokkuEnvironment(input: EnvPlanInput): DokkuEnvironment {
       roles,
       readAt: first && `${first.file}:${first.line}`,
       default: ofVariable.find(read => read.default !== undefined)?.default,
-      when: need === 'conditional' ? first?.when : undefined,
+      when: first?.when,
       secret: false,
     };
     const previous = carried.find(setting => setting.variable === variable);

@@ -114,6 +114,7 @@ export function dokkuNextSteps(input: NextStepsInput): string {
     server.push(
       '# Values only you know: export each first (or put the value in place of its "${...}"). Until every one is set,',
       '# this command fails and sets nothing, so a paste cannot store a placeholder:',
+      ...fill.filter(setting => setting.when).map(setting => `# ${setting.variable} is needed while ${setting.when}, as on a new app (${setting.readAt})`),
       ...configSet(app, fill.map(setting => `${setting.variable}="\${${setting.variable}:?${setting.readAt ? `read by ${setting.readAt}` : setting.why}}"`)),
     );
   }

@@ -24,7 +24,7 @@ export const FAKE_DSN_PASSWORD = 'fake0dsn0password';
 export interface ServerRun {
   status: number | null;
   stderr: string;
-  /** Every `dokku` call, as its argument list. */
+  /** Every `dokku` call, as its argument list; other commands run with sudo as `['sudo', ...]`. */
   calls: string[][];
 }
 
@@ -47,7 +47,8 @@ export function runWithFakeDokku(script: string, exports: Record<string, string>
         '',
       ].join('\n'),
     );
-    writeFileSync(join(dir, 'sudo'), '#!/bin/sh\nexec "$@"\n');
+    // sudo runs the fake dokku; anything else it would run on the server (chown of a storage directory) is recorded, not run here.
+    writeFileSync(join(dir, 'sudo'), ['#!/bin/bash', 'if [ "$1" = dokku ]; then exec "$@"; fi', `printf '%s\\0' sudo "$@" >> '${log}'`, `printf '\\n' >> '${log}'`, ''].join('\n'));
     chmodSync(join(dir, 'dokku'), 0o755);
     chmodSync(join(dir, 'sudo'), 0o755);
     const result = spawnSync('bash', ['-e', '-c', script], {
