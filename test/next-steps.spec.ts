@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { runAudit } from '../generators/support/audit-rules.js';
 import { ELIXIR_BUILDPACKS } from '../generators/support/dokku.js';
 import { dokkuEnvironment } from '../generators/support/dokku-env.js';
 import { dokkuNextSteps, generateSecret, generateSecretKeyBase } from '../generators/support/next-steps.js';
@@ -135,8 +136,55 @@ describe('next steps', function () {
           assert.equal(committed.status, 0, committed.stderr);
           assert.equal(git(dir, 'status', '--porcelain'), '', 'nothing the run wrote is left out of the commit');
           assert.match(steps, /\n\s+git push dokku main\n/);
+
+          // And doctor's rules find nothing that would fail the deploy in what the run left (the same rules the generator audits with).
+          const fails = runAudit({ project: final, strategy, appName: app, read: file => (existsSync(join(dir, file)) ? readFileSync(join(dir, file), 'utf8') : undefined) })
+            .filter(result => result.level === 'fail')
+            .flatMap(result => result.findings.map(found => `${result.rule.id}: ${found.file ?? ''}${found.line ? `:${found.line}` : ''} ${found.message}`));
+          assert.deepEqual(fails, []);
         });
       }
+    }
+  });
+
+  it('--cluster docker-local: the commands create the network, set the query and one cookie, scale, and the runtime.exs reads the query', () => {
+    const dir = copyFixture('phx-1.6-postgres', 'pd-next-cluster');
+    try {
+      const run = runCli(dir, ['--yes', '--host', 'blog.example.com', '--strategy', 'dockerfile', '--cluster', 'docker-local']);
+      assert.equal(run.status, 0, run.output);
+      const server = runWithFakeDokku(stepsUnder(run.output, 'On the Dokku server'));
+      assert.equal(server.status, 0, server.stderr);
+      const calls = server.calls.map(call => call.join(' '));
+      const order = ['apps:create blog', 'config:set --no-restart blog', 'network:create blog-cluster', 'network:set blog attach-post-create blog-cluster', 'ps:scale --skip-deploy blog web=2']
+        .map(prefix => calls.findIndex(call => call.startsWith(prefix)));
+      assert.ok(order.every(index => index !== -1), calls.join('\n'));
+      assert.deepEqual(order, [...order].sort((a, b) => a - b), 'the network exists before the app is attached, and both before the first deploy');
+      const configured = configSetValues(server.calls);
+      assert.equal(configured.DNS_CLUSTER_QUERY, 'blog.web', "Dokku's alias of the app's web containers");
+      assert.match(configured.RELEASE_COOKIE, /^[0-9a-f]{64}$/);
+      assert.equal(run.output.split(configured.RELEASE_COOKIE).length - 1, 1, 'the cookie is printed once');
+      for (const file of listFiles(dir)) assert.ok(!readFileSync(join(dir, file)).includes(configured.RELEASE_COOKIE), `${file} holds the cookie`);
+
+      const booted = readElixirConfig(join(dir, 'config/runtime.exs'), { ...providedByDokku(fixtureProject('phx-1.6-postgres'), 'blog', 'dockerfile'), ...configured });
+      assert.ok(booted.config, booted.raised);
+      assert.equal(booted.config!.blog?.dns_cluster_query, 'blog.web');
+      assert.ok(existsSync(join(dir, 'rel/env.sh.eex')));
+      assert.match(stepsUnder(run.output, 'After the first deploy'), /dokku enter blog web \/app\/bin\/blog rpc 'IO\.inspect\(Node\.list\(\)\)'/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('--cluster with buildpacks: nothing written for it, says why, no cluster commands', () => {
+    const dir = copyFixture('phx-1.6-postgres', 'pd-next-cluster-bp');
+    try {
+      const run = runCli(dir, ['--yes', '--host', 'blog.example.com', '--strategy', 'buildpack', '--cluster', 'docker-local']);
+      assert.equal(run.status, 0, run.output);
+      assert.ok(!existsSync(join(dir, 'rel/env.sh.eex')));
+      assert.match(run.output, /clustering is generated for the release \(Dockerfile\) build only[\s\S]*mix phx\.server/);
+      assert.doesNotMatch(run.output.slice(run.output.indexOf('Next steps')), /network:create|DNS_CLUSTER_QUERY|RELEASE_COOKIE|ps:scale/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

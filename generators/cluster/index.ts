@@ -114,8 +114,9 @@ export default class ClusterGenerator extends PieceGenerator {
   private skipBuildpackBuild(): void {
     this.note(
       'skipped',
-      'BEAM clustering is generated for the release (Dockerfile) build only. With buildpacks the web process is `mix phx.server`, which starts no ' +
-        'Erlang distribution and reads no rel/env.sh.eex, so the containers cannot be named after their IP nor share a cookie. No project file was written. ' +
+      'BEAM clustering is generated for the release (Dockerfile) build only. With buildpacks the web process is `mix phx.server`: no release, so no ' +
+        'rel/env.sh.eex names the node after its IP and no RELEASE_COOKIE is read. It would take a Procfile web: wrapper (`elixir --name <app>@<ip> --cookie ... -S mix phx.server`) ' +
+        'that every remote console repeats by hand, which phoenix-dokku does not generate. No project file was written. ' +
         `Switch to the Dockerfile build (phoenix-dokku --strategy dockerfile) and run phoenix-dokku cluster again; until then ${this.plan.webScale} web containers ` +
         'work, each as a node of its own (Phoenix.PubSub broadcasts stay inside one container).',
     );
