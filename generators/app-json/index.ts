@@ -4,7 +4,6 @@
  * `release:` runs them before the switch (written by the dockerfile/buildpacks piece).
  * An existing app.json is merged key by key; the user's keys always win.
  */
-import type { AnswerName } from '../support/answers.js';
 import { BUILDPACK_KINDS, HEALTH_PATH, classifyBuildpack, mergeAppJson, processTypes } from '../support/dokku.js';
 import { UserError } from '../support/errors.js';
 import { PieceGenerator } from '../support/piece.js';
@@ -27,7 +26,6 @@ type Json = Record<string, unknown>;
 
 export default class AppJsonGenerator extends PieceGenerator {
   static override piece = 'app-json';
-  static override needs: readonly AnswerName[] = ['appName', 'strategy'];
 
   /** The user's app.json, parsed before anything is written. */
   private existingAppJson?: Json;
@@ -74,9 +72,10 @@ export default class AppJsonGenerator extends PieceGenerator {
    */
   async transform(): Promise<void> {
     if (!this.wrote || this.userLayout) return;
-    const { format } = await import('prettier');
+    // The standalone build with only the JSON printer: what `format(text, { filepath: 'app.json' })` uses, without the rest of prettier.
+    const [{ format }, babel, estree] = await Promise.all([import('prettier/standalone'), import('prettier/plugins/babel'), import('prettier/plugins/estree')]);
     const path = this.destinationPath(APP_JSON);
-    this.fs.write(path, await format(this.fs.read(path)!, { filepath: path }));
+    this.fs.write(path, await format(this.fs.read(path)!, { parser: 'json', plugins: [babel, estree] }));
   }
 
   private startupCheck(): Record<string, unknown> {

@@ -2,7 +2,6 @@
  * `yo phoenix-dokku` / `phoenix-dokku`: reads the Phoenix project, settles every answer once,
  * runs each piece for the chosen strategy, and ends with one summary and the Dokku commands.
  */
-import { answerSpecs, type AnswerName } from '../support/answers.js';
 import { chosenElixirBuildpack, SAVED_ELIXIR_BUILDPACK } from '../support/dokku.js';
 import { randomBytes } from 'node:crypto';
 import { writeSync } from 'node:fs';
@@ -13,23 +12,11 @@ import { describeProject } from '../support/describe.js';
 import { PieceGenerator, type PieceOptions } from '../support/piece.js';
 import { readPhoenixProject, type PhoenixProject } from '../support/project.js';
 import { formatSummary, summaryData } from '../support/report.js';
-import { PIECES, type PieceOption } from '../support/pieces.js';
+import { PIECES } from '../support/pieces.js';
 import { generatorPath } from '../support/templates.js';
 
 export default class AppGenerator extends PieceGenerator {
   static override piece = 'app';
-  static override needs: readonly AnswerName[] = answerSpecs.map(spec => spec.name);
-
-  /** Every piece's own options, so `phoenix-dokku --builder-image x` reaches the dockerfile piece. */
-  protected override pieceOptions(): readonly PieceOption[] {
-    const seen = new Set<string>();
-    return PIECES.filter(piece => piece.inApp).flatMap(piece => piece.options).filter(option => !seen.has(option.name) && seen.add(option.name));
-  }
-
-  constructor(args: string[], options: PieceOptions, features?: ConstructorParameters<typeof PieceGenerator>[2]) {
-    super(args, options, features);
-    this.option('json', { type: Boolean, description: 'Print the summary (answers, files, notes, environment, next steps) as one JSON document on stdout' });
-  }
 
   override async initializing(): Promise<void> {
     await super.initializing();

@@ -4,7 +4,6 @@
  * configs (bash files), and the Procfile (`web: mix phx.server`, `release: mix ecto.migrate`).
  * Existing buildpack configs keep every line: missing settings are added, versions updated.
  */
-import type { AnswerName } from '../support/answers.js';
 import { BuildPiece } from '../support/build-piece.js';
 import {
   assetsBuild,
@@ -30,7 +29,6 @@ const REMOVE_TOOL_BINARIES = 'rm -f _build/esbuild* _build/tailwind*';
 
 export default class BuildpacksGenerator extends BuildPiece {
   static override piece = 'buildpacks';
-  static override needs: readonly AnswerName[] = ['appName', 'elixirVersion', 'erlangVersion', 'nodeVersion', 'npmVersion'];
   protected override readonly strategy = 'buildpack' as const;
 
   private buildpack!: ElixirBuildpack;

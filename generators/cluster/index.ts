@@ -9,7 +9,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
-import type { AnswerName } from '../support/answers.js';
 import {
   DEFAULT_NAMESPACE,
   DEFAULT_SCHEDULER,
@@ -55,8 +54,6 @@ interface ClusterApp {
 
 export default class ClusterGenerator extends PieceGenerator {
   static override piece = 'cluster';
-  static override needs: readonly AnswerName[] = ['appName'];
-  static override uses: readonly AnswerName[] = ['strategy'];
 
   private plan!: ClusterPlan;
 

@@ -4,7 +4,6 @@
  * (`web: /app/bin/server`, `release: /app/bin/migrate` before traffic switches).
  */
 import { posix } from 'node:path';
-import type { AnswerName } from '../support/answers.js';
 import { assetsBuild, mergeDockerignore, type AssetsBuild } from '../support/dokku.js';
 import { chooseBuilderTag, resolveImages, type DockerImages, type HexpmTag } from '../support/images.js';
 import { lookupOptions } from '../support/online-lookups.js';
@@ -21,7 +20,6 @@ const COMPILE_TIME_CONFIG = /^config\/(?!(?:runtime|releases|dev|test)\.exs$)[^/
 
 export default class DockerfileGenerator extends BuildPiece {
   static override piece = 'dockerfile';
-  static override needs: readonly AnswerName[] = ['appName', 'elixirVersion', 'erlangVersion', 'nodeVersion', 'npmVersion'];
   protected override readonly strategy = 'dockerfile' as const;
 
   private images!: DockerImages;

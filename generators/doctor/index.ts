@@ -9,7 +9,7 @@ import { writeSync } from 'node:fs';
 import { answerSpecs, STRATEGIES, type Strategy } from '../support/answers.js';
 import { runAudit, type RuleResult } from '../support/audit-rules.js';
 import { UserError } from '../support/errors.js';
-import { PieceGenerator, type PieceOptions } from '../support/piece.js';
+import { PieceGenerator } from '../support/piece.js';
 
 const LABELS = { fail: 'FAIL', warn: 'WARN', pass: 'pass', 'n/a': 'n/a ' } as const;
 
@@ -18,12 +18,6 @@ export default class DoctorGenerator extends PieceGenerator {
 
   private strategy!: { value: Strategy; source: string };
   private appName!: string;
-
-  constructor(args: string[], options: PieceOptions, features?: ConstructorParameters<typeof PieceGenerator>[2]) {
-    super(args, options, features);
-    this.option('strategy', { type: String, description: 'Audit for this build strategy (dockerfile or buildpack) instead of the saved or detected one' });
-    this.option('json', { type: Boolean, description: 'Print the result as one JSON document on stdout' });
-  }
 
   /** Nothing is asked and nothing is saved: the strategy comes from the flag, .yo-rc.json, or the project. */
   override async prompting(): Promise<void> {

@@ -3,27 +3,17 @@
  * priv/templates/phoenix-dokku/<piece>/, where they override ours on every later run
  * (the same lookup Phoenix's own generators use for priv/templates/<generator>/).
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../support/errors.js';
-import { PieceGenerator, type PieceOptions } from '../support/piece.js';
-import { PIECES } from '../support/pieces.js';
+import { PieceGenerator } from '../support/piece.js';
+import { templatedPieces } from '../support/pieces.js';
 import { OVERRIDE_DIR, packagedTemplatesDir } from '../support/templates.js';
 
-// Pieces that render templates (logger only patches files, so it has none).
-const TEMPLATED_PIECES = PIECES.filter(piece => piece.inApp && existsSync(packagedTemplatesDir(piece.name))).map(piece => piece.name);
+const TEMPLATED_PIECES = templatedPieces();
 
 export default class EjectGenerator extends PieceGenerator {
   static override piece = 'eject';
-
-  constructor(args: string[], options: PieceOptions, features?: ConstructorParameters<typeof PieceGenerator>[2]) {
-    super(args, options, features);
-    this.argument('piece', {
-      type: String,
-      required: false,
-      description: `Piece whose templates to copy (${TEMPLATED_PIECES.join(', ')}); all of them when omitted`,
-    });
-  }
 
   override async initializing(): Promise<void> {
     const wanted = this.options.piece as string | undefined;

@@ -3,13 +3,11 @@
  * `:info`, a missing level is added), and LOG_LEVEL read at boot in config/runtime.exs so the
  * level can change on Dokku without a rebuild.
  */
-import type { AnswerName } from '../support/answers.js';
 import { injectLogLevelOverride, injectProdLogLevel, logLevelBlock, PROD_LOG_LEVEL } from '../support/elixir-patches.js';
 import { PieceGenerator } from '../support/piece.js';
 
 export default class LoggerGenerator extends PieceGenerator {
   static override piece = 'logger';
-  static override needs: readonly AnswerName[] = ['appName'];
 
   writing(): void {
     const appName = this.answers.appName!;

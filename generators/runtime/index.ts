@@ -7,7 +7,6 @@
  * still missing is appended in one block marked `# phoenix-dokku:`; what cannot be added
  * safely (the file configures the same thing another way) becomes a manual step.
  */
-import type { AnswerName } from '../support/answers.js';
 import {
   disableImport,
   injectRuntimeConfig,
@@ -23,9 +22,6 @@ const PROD_EXS = 'config/prod.exs';
 
 export default class RuntimeGenerator extends PieceGenerator {
   static override piece = 'runtime';
-  static override needs: readonly AnswerName[] = ['appName'];
-  /** The domain, when known, fills in the PHX_HOST example of the boot-time error. */
-  static override uses: readonly AnswerName[] = ['host'];
 
   async writing(): Promise<void> {
     const context = runtimeContextFor(this.project, this.answers.appName!, this.answers.host);

@@ -37,7 +37,21 @@ export interface DockerfileFacts {
   settings: { kind: 'ENV' | 'ARG'; name: string; value?: string; line: number; stage: number }[];
 }
 
+/** Facts by file and text: every piece reads the project again, and dockerfile-ast is slow on a long Dockerfile. */
+const factsCache = new Map<string, DockerfileFacts>();
+
 export function readDockerfile(text: string, parser: DockerfileParser, file = 'Dockerfile'): DockerfileFacts {
+  const key = `${file}\0${text}`;
+  let facts = factsCache.get(key);
+  if (!facts) {
+    if (factsCache.size >= 100) factsCache.clear();
+    facts = parseDockerfile(text, parser, file);
+    factsCache.set(key, facts);
+  }
+  return facts;
+}
+
+function parseDockerfile(text: string, parser: DockerfileParser, file: string): DockerfileFacts {
   const dockerfile = parser.DockerfileParser.parse(text);
   const args: Record<string, string> = {};
   for (const arg of dockerfile.getInitialARGs()) {

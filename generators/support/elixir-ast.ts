@@ -11,7 +11,7 @@
  */
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { builtSupportFile } from './templates.js';
 
 /** One node of an Elixir syntax tree (tree-sitter-elixir node types: `call`, `string`, `atom`, `keywords`, ...). */
 export class SyntaxNode {
@@ -85,22 +85,40 @@ export function parseElixir(text: string, file: string): ElixirSource {
 
 async function createParser(): Promise<ElixirParser> {
   const { Parser, Language } = await import('web-tree-sitter');
-  await Parser.init();
+  // Where the runtime's own wasm is, said outright: from the bin's bundle, web-tree-sitter's
+  // guess (beside its script) would point into phoenix-dokku's lib/.
+  const runtimeWasm = createRequire(import.meta.url).resolve('web-tree-sitter/web-tree-sitter.wasm');
+  await Parser.init({ locateFile: () => runtimeWasm });
   const language = await Language.load(grammarPath());
   const parser = new Parser();
   parser.setLanguage(language);
+  // Every piece reads the project again (after the pieces before it wrote theirs): the files
+  // nobody changed parse to the same tree, and the copies are never modified, so they are shared.
+  const parsed = new Map<string, ElixirSource>();
   return {
     parse(text, file) {
-      const tree = parser.parse(text);
-      if (!tree) throw new Error(`tree-sitter returned no tree for ${file}`);
-      try {
-        const root = copyTree(tree.rootNode, text);
-        return { file, text, root, errorLine: tree.rootNode.hasError ? firstErrorLine(root) : undefined };
-      } finally {
-        tree.delete();
-      }
+      const key = `${file}\0${text}`;
+      const cached = parsed.get(key);
+      if (cached) return cached;
+      if (parsed.size >= 2000) parsed.clear();
+      const source = parseTree(text, file);
+      parsed.set(key, source);
+      return source;
     },
   };
+
+  function parseTree(text: string, file: string): ElixirSource {
+    const tree = parser.parse(text);
+    if (!tree) throw new Error(`tree-sitter returned no tree for ${file}`);
+    const cursor = tree.walk();
+    try {
+      const root = copyTree(cursor, text);
+      return { file, text, root, errorLine: tree.rootNode.hasError ? firstErrorLine(root) : undefined };
+    } finally {
+      cursor.delete();
+      tree.delete();
+    }
+  }
 }
 
 /**
@@ -109,33 +127,54 @@ async function createParser(): Promise<ElixirParser> {
  * running from the sources, it is read from that package directly.
  */
 function grammarPath(): string {
-  const packaged = fileURLToPath(new URL('./grammars/tree-sitter-elixir.wasm', import.meta.url));
+  const packaged = builtSupportFile('grammars/tree-sitter-elixir.wasm');
   if (existsSync(packaged)) return packaged;
   return createRequire(import.meta.url).resolve('tree-sitter-elixir/tree-sitter-elixir.wasm');
 }
 
-interface TreeSitterNode {
-  type: string;
-  isNamed: boolean;
-  isError: boolean;
-  isMissing: boolean;
+/** The part of web-tree-sitter's TreeCursor the copy uses. */
+interface TreeSitterCursor {
+  nodeType: string;
+  nodeIsNamed: boolean;
+  nodeIsMissing: boolean;
   startIndex: number;
   endIndex: number;
   startPosition: { row: number; column: number };
-  childCount: number;
-  child(index: number): TreeSitterNode | null;
-  fieldNameForChild(index: number): string | null;
+  currentFieldName: string | null;
+  gotoFirstChild(): boolean;
+  gotoNextSibling(): boolean;
+  gotoParent(): boolean;
+  delete(): void;
 }
 
-function copyTree(node: TreeSitterNode, source: string, field?: string, parent?: SyntaxNode): SyntaxNode {
-  const type = node.isError ? 'ERROR' : node.isMissing ? 'MISSING' : node.type;
-  const copy = new SyntaxNode(type, node.isNamed || node.isError || node.isMissing, field, node.startIndex, node.endIndex, node.startPosition.row + 1, node.startPosition.column, source);
-  copy.parent = parent;
-  for (let index = 0; index < node.childCount; index++) {
-    const child = node.child(index);
-    if (child) copy.children.push(copyTree(child, source, node.fieldNameForChild(index) ?? undefined, copy));
+/**
+ * A plain copy of the tree, walked with one cursor: reading every node through the Node API
+ * marshals each one out of wasm memory, several times slower on the files of a real project.
+ */
+function copyTree(cursor: TreeSitterCursor, source: string): SyntaxNode {
+  const copyCurrent = (parent?: SyntaxNode): SyntaxNode => {
+    const type = cursor.nodeIsMissing ? 'MISSING' : cursor.nodeType;
+    const position = cursor.startPosition;
+    const copy = new SyntaxNode(type, cursor.nodeIsNamed || type === 'ERROR' || type === 'MISSING', cursor.currentFieldName ?? undefined, cursor.startIndex, cursor.endIndex, position.row + 1, position.column, source);
+    copy.parent = parent;
+    parent?.children.push(copy);
+    return copy;
+  };
+  const root = copyCurrent();
+  // The copy of the node the cursor is on. Depth-first: down to the first child, else across to
+  // the next sibling, else up until there is one.
+  let current = root;
+  for (;;) {
+    if (cursor.gotoFirstChild()) {
+      current = copyCurrent(current);
+      continue;
+    }
+    while (!cursor.gotoNextSibling()) {
+      if (!cursor.gotoParent()) return root;
+      current = current.parent!;
+    }
+    current = copyCurrent(current.parent);
   }
-  return copy;
 }
 
 function firstErrorLine(root: SyntaxNode): number | undefined {

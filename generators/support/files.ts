@@ -7,13 +7,23 @@ export interface TextReader {
   exists(filepath: string): boolean;
 }
 
+/** One question asked of the project's files, and its answer. */
+export interface FileQuery {
+  kind: 'read' | 'exists' | 'isDirectory' | 'list';
+  path: string;
+  answer: string | boolean | undefined;
+}
+
 /**
  * Read-only view of a project directory, by path relative to its root.
  * Contents go through mem-fs-editor when one is given, so files written earlier in the
  * same run are seen; directory listings come from disk (mem-fs cannot list).
+ * Every question and its answer is kept in `queries`, so a result computed from them can be
+ * reused as long as the same questions get the same answers (`answersSame`).
  */
 export class ProjectFiles {
   private readonly cache = new Map<string, string | undefined>();
+  readonly queries: FileQuery[] = [];
 
   constructor(
     readonly root: string,
@@ -22,12 +32,49 @@ export class ProjectFiles {
 
   read(relPath: string): string | undefined {
     if (!this.cache.has(relPath)) {
-      this.cache.set(relPath, this.readUncached(relPath));
+      const text = this.readUncached(relPath);
+      this.cache.set(relPath, text);
+      this.queries.push({ kind: 'read', path: relPath, answer: text });
     }
     return this.cache.get(relPath);
   }
 
   exists(relPath: string): boolean {
+    const answer = this.existsUncached(relPath);
+    this.queries.push({ kind: 'exists', path: relPath, answer });
+    return answer;
+  }
+
+  isDirectory(relPath: string): boolean {
+    const answer = this.isDirectoryUncached(relPath);
+    this.queries.push({ kind: 'isDirectory', path: relPath, answer });
+    return answer;
+  }
+
+  /** Names of the entries of a directory, sorted; empty when it does not exist. */
+  list(relDir: string): string[] {
+    const answer = this.listUncached(relDir);
+    this.queries.push({ kind: 'list', path: relDir, answer: answer.join('\0') });
+    return answer;
+  }
+
+  /** Whether every question in `queries` gets the same answer from this view now. */
+  answersSame(queries: readonly FileQuery[]): boolean {
+    return queries.every(query => {
+      switch (query.kind) {
+        case 'read':
+          return this.readUncached(query.path) === query.answer;
+        case 'exists':
+          return this.existsUncached(query.path) === query.answer;
+        case 'isDirectory':
+          return this.isDirectoryUncached(query.path) === query.answer;
+        case 'list':
+          return this.listUncached(query.path).join('\0') === query.answer;
+      }
+    });
+  }
+
+  private existsUncached(relPath: string): boolean {
     if (this.reader?.exists(join(this.root, relPath))) return true;
     try {
       statSync(join(this.root, relPath));
@@ -37,7 +84,7 @@ export class ProjectFiles {
     }
   }
 
-  isDirectory(relPath: string): boolean {
+  private isDirectoryUncached(relPath: string): boolean {
     try {
       return statSync(join(this.root, relPath)).isDirectory();
     } catch {
@@ -45,8 +92,7 @@ export class ProjectFiles {
     }
   }
 
-  /** Names of the entries of a directory, sorted; empty when it does not exist. */
-  list(relDir: string): string[] {
+  private listUncached(relDir: string): string[] {
     try {
       return readdirSync(join(this.root, relDir)).sort();
     } catch {

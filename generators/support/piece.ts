@@ -3,7 +3,7 @@
  * (flag, then saved answer, then detected default or prompt), rendering templates with
  * user overrides, applying patches, and recording what happened for the summary.
  *
- * A piece declares `static piece`, `static needs` (the answers it uses) and its files.
+ * A piece declares `static piece` and its files; its answers and options are data in pieces.ts.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -12,7 +12,7 @@ import Generator, { type BaseOptions } from 'yeoman-generator';
 import { answerSpecs, type AnswerName, type AnswerSpec, type DokkuAnswers, type Strategy } from './answers.js';
 import { UserError } from './errors.js';
 import type { Injection } from './patch.js';
-import { pieceEntry, type PieceOption } from './pieces.js';
+import { generatorEntry, generatorOptions, type GeneratorEntry } from './pieces.js';
 import { readPhoenixProject, type PhoenixProject } from './project.js';
 import { formatSummary, reportFor, type NoteKind, type RunReport } from './report.js';
 import { auditKeptFile, type AuditContext } from './audit-rules.js';
@@ -42,10 +42,6 @@ const camelCase = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) => 
 export abstract class PieceGenerator extends Generator<PieceConfig, PieceOptions> {
   /** Sub-generator name: `phoenix-dokku:<piece>` and `templates/<piece>/`. */
   static piece = 'app';
-  /** Answers this piece uses; their flags are registered as options. */
-  static needs: readonly AnswerName[] = [];
-  /** Answers used when known (flag, saved, detected) but never asked or required. */
-  static uses: readonly AnswerName[] = [];
 
   declare project: PhoenixProject;
   answers: Partial<DokkuAnswers> = {};
@@ -54,16 +50,10 @@ export abstract class PieceGenerator extends Generator<PieceConfig, PieceOptions
     // customInstallTask: we never install packages, so the environment must not talk about
     // package.json. Declared once, by the generator the user ran (composed pieces would repeat it).
     super(args, options, { inheritTasks: true, ...(options?.composed ? {} : { customInstallTask: true }), ...features });
-    this.option('yes', {
-      type: Boolean,
-      alias: 'y',
-      description: 'Never prompt: use flags, then saved answers (.yo-rc.json), then values detected from the project',
-    });
-    this.option('composed', { type: Boolean, hide: true, description: 'Run by the main generator' });
-    for (const spec of answerSpecs.filter(s => this.ctor.needs.includes(s.name) || this.ctor.uses.includes(s.name))) {
-      this.option(spec.flag, { type: String, description: spec.description });
-    }
-    for (const option of this.pieceOptions()) this.option(option.name, { type: option.type, description: option.description });
+    const entry = this.entry;
+    // hide: false said outright: yeoman-environment passes it to commander's hideHelp(), where undefined means hide.
+    for (const option of generatorOptions(entry.name)) this.option(option.name, { type: option.type, alias: option.alias, hide: option.hidden ?? false, description: option.description });
+    if (entry.argument) this.argument(entry.argument.name, { type: String, required: false, description: entry.argument.description });
     // A failing task makes yeoman-generator log "An error occured while running <task>" before the
     // error reaches the CLI, which prints phoenix-dokku's own message: only that one is shown.
     const log = this.log;
@@ -75,9 +65,11 @@ export abstract class PieceGenerator extends Generator<PieceConfig, PieceOptions
     });
   }
 
-  /** Options of this piece beyond the shared answers (declared in pieces.ts). */
-  protected pieceOptions(): readonly PieceOption[] {
-    return pieceEntry(this.ctor.piece)?.options ?? [];
+  /** What pieces.ts declares for this generator: its answers, options and argument. */
+  get entry(): GeneratorEntry {
+    const entry = generatorEntry(this.ctor.piece);
+    if (!entry) throw new Error(`phoenix-dokku: no entry for "${this.ctor.piece}" in support/pieces.ts`);
+    return entry;
   }
 
   get ctor(): typeof PieceGenerator {
@@ -124,7 +116,7 @@ export abstract class PieceGenerator extends Generator<PieceConfig, PieceOptions
   }
 
   async prompting(): Promise<void> {
-    this.answers = await this.resolveAnswers(this.ctor.needs, this.ctor.uses);
+    this.answers = await this.resolveAnswers(this.entry.needs, this.entry.uses);
   }
 
   /**

@@ -27,7 +27,7 @@ import {
 import { appSetting, endpointFacts, envRoles, readConfigModel, type ConfigModel, type EnvRead, type RoleUse } from './config-model.js';
 import { readDockerfile, type DockerfileFacts } from './dockerfile-model.js';
 import { UserError } from './errors.js';
-import { ProjectFiles, type TextReader } from './files.js';
+import { ProjectFiles, type FileQuery, type TextReader } from './files.js';
 import { readPreviousPlatforms, type PreviousPlatform } from './previous-platform.js';
 import { compareVersions } from './versions.js';
 
@@ -234,6 +234,11 @@ export interface FormatParsers {
  */
 export async function readPhoenixProject(root: string, reader?: TextReader): Promise<PhoenixProject> {
   const files = new ProjectFiles(root, reader);
+  // Every piece reads the project again, after the pieces before it wrote their files. The
+  // facts are a function of the files' answers alone, so when every question the last
+  // detection asked gets the same answer, its result still holds.
+  const previous = lastDetection.get(root);
+  if (previous && files.answersSame(previous.queries)) return previous.project;
   const needs = (...paths: string[]) => paths.some(path => files.exists(path));
   const parsers: FormatParsers = {
     elixir: await loadElixirParser(),
@@ -241,8 +246,13 @@ export async function readPhoenixProject(root: string, reader?: TextReader): Pro
     yaml: needs('config/deploy.yml') ? await import('yaml') : undefined,
     dockerfile: needs('Dockerfile') ? await import('dockerfile-ast') : undefined,
   };
-  return new ProjectDetector(files, parsers).detect();
+  const project = new ProjectDetector(files, parsers).detect();
+  lastDetection.set(root, { queries: files.queries, project });
+  return project;
 }
+
+/** The last project detected in each root, and the questions its detection asked. */
+const lastDetection = new Map<string, { queries: readonly FileQuery[]; project: PhoenixProject }>();
 
 /** A parsed mix.exs: the `def project` keywords and the module's functions. */
 interface MixFile {

@@ -3,7 +3,7 @@
  * `priv/templates/phoenix-dokku/<piece>/<file>` wins over the packaged `templates/<piece>/<file>`.
  */
 import { existsSync } from 'node:fs';
-import { dirname, extname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Folder, inside a user's project, whose files override our templates. */
@@ -40,11 +40,17 @@ export function templateFor(projectRoot: string, piece: string, file: string): T
   return { path: packaged, custom: false };
 }
 
+/** Running from the TypeScript sources (tsx, in development and the tests' in-process runs). */
+const fromSources = fileURLToPath(import.meta.url).endsWith('.ts');
+
 /**
- * Absolute path of a sibling generator's entry point, with the running file's own extension
- * (`.ts` under tsx, `.js` once built), for `composeWith`.
+ * Absolute path of a generator's entry point: `generators/<piece>/index.ts` from the sources,
+ * `lib/generators/<piece>/index.js` once built (also from the bin's bundle, which lives in lib/).
+ * Yeoman reads the package's name (the .yo-rc.json key) from above this path.
  */
 export function generatorPath(piece: string): string {
-  const ext = extname(fileURLToPath(import.meta.url));
-  return fileURLToPath(new URL(`../${piece}/index${ext}`, import.meta.url));
+  return fromSources ? join(packageRoot, 'generators', piece, 'index.ts') : join(packageRoot, 'lib', 'generators', piece, 'index.js');
 }
+
+/** A file the build copies into lib/generators/support/ (the Elixir grammar). */
+export const builtSupportFile = (file: string) => join(packageRoot, 'lib', 'generators', 'support', file);

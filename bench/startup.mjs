@@ -1,0 +1,79 @@
+// `npm run bench`: how long phoenix-dokku takes next to Node itself, on this machine, in one run.
+//
+// Medians of `node -e 0`, `phoenix-dokku --help`, `phoenix-dokku health --help` and a full
+// `phoenix-dokku --yes` on a copy of a fixture, interleaved round by round so that a busy
+// moment of the machine hits every command alike; then their ratios to `node -e 0`, the first
+// (cold) run without the code cache, and the import time of each heavy dependency on its own.
+// A benchmark, not a test: CI only checks that it runs (BENCH_ROUNDS=1).
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const bin = join(root, 'lib/generators/cli.js');
+const rounds = Number(process.env.BENCH_ROUNDS ?? 15);
+const fixture = join(root, 'test/fixtures/phx-1.7-postgres');
+const scratch = mkdtempSync(join(tmpdir(), 'pd-bench-'));
+const cacheDir = join(scratch, 'code-cache');
+// No lookups over the network, and a code cache of the benchmark's own.
+const env = { ...process.env, PHOENIX_DOKKU_OFFLINE: '1', PHOENIX_DOKKU_CACHE_DIR: cacheDir, NO_UPDATE_NOTIFIER: '1', FORCE_COLOR: '0' };
+
+function time(args, cwd = scratch, extraEnv = {}) {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, args, { cwd, env: { ...env, ...extraEnv }, encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 0) throw new Error(`node ${args.join(' ')} exited ${result.status}:\n${result.stdout}${result.stderr}`);
+  return ms;
+}
+
+let project = 0;
+/** A fresh copy of the fixture for each run, so every run generates every file. */
+function freshProject() {
+  const dir = join(scratch, `project-${project++}`);
+  cpSync(fixture, dir, { recursive: true });
+  return dir;
+}
+const generate = ['--yes', '--host', 'shop.example.com'];
+
+const commands = {
+  'node -e 0': () => time(['-e', '0']),
+  'phoenix-dokku --help': () => time([bin, '--help']),
+  'phoenix-dokku health --help': () => time([bin, 'health', '--help']),
+  'phoenix-dokku --yes (full generation)': () => time([bin, ...generate], freshProject()),
+};
+
+const median = values => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+try {
+  // The first run compiles the bundle and writes the code cache; every later run reads it.
+  const cold = time([bin, ...generate], freshProject());
+  const samples = Object.fromEntries(Object.keys(commands).map(name => [name, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, run] of Object.entries(commands)) samples[name].push(run());
+  }
+  const base = median(samples['node -e 0']);
+  console.log(`phoenix-dokku start-up, ${rounds} rounds; Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}`);
+  console.log('');
+  for (const [name, values] of Object.entries(samples)) {
+    const ms = median(values);
+    console.log(`${name.padEnd(40)} ${ms.toFixed(0).padStart(6)} ms   ${(ms / base).toFixed(1).padStart(5)}× node -e 0`);
+  }
+  console.log(`${'first run, no code cache yet'.padEnd(40)} ${cold.toFixed(0).padStart(6)} ms   ${(cold / base).toFixed(1).padStart(5)}× node -e 0`);
+
+  console.log('');
+  console.log('Import time of each heavy dependency on its own (median, including Node start):');
+  const heavy = ['yeoman-environment', 'yeoman-generator', 'prettier', 'web-tree-sitter', 'dockerfile-ast', 'yaml', 'smol-toml', 'ejs'];
+  for (const name of heavy) {
+    const values = [];
+    for (let round = 0; round < Math.min(rounds, 5); round++) values.push(time(['--input-type=module', '-e', `await import(${JSON.stringify(name)})`], root));
+    console.log(`  ${name.padEnd(22)} ${median(values).toFixed(0).padStart(6)} ms`);
+  }
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
