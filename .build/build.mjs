@@ -40,9 +40,11 @@ const UPSTREAM_PATCHES = [
   { file: 'yeoman-environment/dist/module-lookup.js', code: "JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json')).toString()).name", with: pkg => JSON.stringify(pkg.name) },
   { file: 'yeoman-generator/dist/generator.js', code: "JSON.parse(readFileSync(pathJoin(_dirname, '../package.json'), 'utf8'))", with: pkg => JSON.stringify(pkg) },
   // Modules a run without questions never calls, loaded when first called instead of at start:
-  // all of lodash (offered to generators as this._), ora's spinner (and string-width's Unicode
-  // tables), inquirer and its prompts (rxjs), and read-package-up's package.json normalizer.
-  { file: 'yeoman-generator/dist/generator.js', code: "import * as _ from 'lodash-es';", with: () => lazy('lodash-es', 'const _ = new Proxy({}, { get: (_target, key) => $[key] });') },
+  // inquirer and its prompts (rxjs), ora's spinner (and string-width's Unicode tables), and
+  // read-package-up's package.json normalizer.
+  // this._, all of lodash for generators that want it: loading it would defeat the tree-shaking
+  // of the few lodash functions Yeoman itself imports, and phoenix-dokku's generators do not use it.
+  { file: 'yeoman-generator/dist/generator.js', code: "import * as _ from 'lodash-es';", with: () => "const _ = new Proxy({}, { get() { throw new Error(\"phoenix-dokku's bundle has no this._ (lodash): import what you need\"); } });" },
   { file: 'yeoman-generator/dist/generator.js', code: "import { readPackageUpSync } from 'read-package-up';", with: () => lazy('read-package-up', 'const readPackageUpSync = options => $.readPackageUpSync(options);') },
   { file: '@yeoman/adapter/dist/queued-adapter.js', code: "import ora from 'ora';", with: () => lazy('ora', 'const ora = options => $.default(options);') },
   { file: '@yeoman/adapter/dist/adapter.js', code: "import { Separator } from '@inquirer/core';", with: () => lazy('@inquirer/core', 'function Separator(separator) { return new $.Separator(separator); }') },
@@ -128,15 +130,24 @@ const withoutUnusedModules = {
 };
 
 /**
- * A CommonJS bundle run as a vm.Script has no dynamic import(), and web-tree-sitter imports
- * Node's own modules that way (`await import("fs/promises")`): those become require() calls.
+ * Packages a run needs only for some projects stay out of the bundle and are loaded from
+ * node_modules when asked for: prettier (a one-line app.json, or your own template), yaml
+ * (Kamal's config/deploy.yml, the k3s cluster) and smol-toml (mise.toml, fly.toml). The rest
+ * of a run does not pay for reading them.
  */
-const builtinImportsAsRequire = {
-  name: 'builtin-imports-as-require',
+const LOADED_WHEN_NEEDED = ['prettier', 'yaml', 'smol-toml'];
+
+/**
+ * A CommonJS bundle run as a vm.Script has no dynamic import(): the ones of Node's own modules
+ * (web-tree-sitter's `await import("fs/promises")`) and of the packages above become require().
+ */
+const dynamicImportsAsRequire = {
+  name: 'dynamic-imports-as-require',
   setup(bundler) {
-    const builtin = new RegExp(`\\bimport\\((["'])((?:node:)?(?:${builtinModules.map(name => name.replace(/[/]/g, '\\/')).join('|')}))\\1\\)`, 'g');
-    bundler.onLoad({ filter: /[\\/]web-tree-sitter[\\/].*\.js$/ }, args => ({
-      contents: readFileSync(args.path, 'utf8').replace(builtin, (_, quote, name) => `Promise.resolve().then(() => __bundleRequire(${quote}${name}${quote}))`),
+    const names = [...builtinModules, ...LOADED_WHEN_NEEDED].map(name => name.replace(/[/]/g, '\\/'));
+    const dynamicImport = new RegExp(`\\bimport\\((["'])((?:node:)?(?:${names.join('|')})(?:\\/[\\w./-]+)?)\\1\\)`, 'g');
+    bundler.onLoad({ filter: /[\\/](?:web-tree-sitter[\\/].*|lib[\\/]generators[\\/].*)\.js$/ }, args => ({
+      contents: readFileSync(args.path, 'utf8').replace(dynamicImport, (_, quote, name) => `Promise.resolve().then(() => __bundleRequire(${quote}${name}${quote}))`),
       loader: 'js',
     }));
   },
@@ -164,7 +175,8 @@ const result = await build({
   ...common,
   entryPoints: [join(root, 'lib/generators/run.js')],
   outfile: join(root, 'lib/phoenix-dokku.cjs'),
-  plugins: [upstreamPatches, withoutUnusedModules, builtinImportsAsRequire],
+  plugins: [upstreamPatches, withoutUnusedModules, dynamicImportsAsRequire],
+  external: LOADED_WHEN_NEEDED.flatMap(name => [name, `${name}/*`]),
 });
 const unapplied = UPSTREAM_PATCHES.filter(patch => !applied.has(patch));
 if (unapplied.length) throw new Error(`Patches for modules the bundle no longer contains: ${unapplied.map(patch => patch.file).join(', ')}: update UPSTREAM_PATCHES in .build/build.mjs`);
@@ -172,6 +184,8 @@ if (unapplied.length) throw new Error(`Patches for modules the bundle no longer 
 const bundled = readFileSync(join(root, 'lib/phoenix-dokku.cjs'), 'utf8');
 const dynamicImports = [...bundled.matchAll(/(?:\bawait|\breturn|=>|\()\s*import\(([^)]{0,80})/g)].map(match => match[1]).filter(text => !text.includes('pathToFileURL'));
 if (dynamicImports.length) throw new Error(`lib/phoenix-dokku.cjs still has dynamic import() calls, which fail in the bundle: ${dynamicImports.join('; ')}`);
+// esbuild writes ASCII only (non-ASCII characters escaped), which lets the bin read the bundle as latin1, without UTF-8 decoding.
+if (/[^\x00-\x7f]/.test(bundled)) throw new Error('lib/phoenix-dokku.cjs is not ASCII: support/code-cache.ts reads it as latin1');
 console.log(`lib/phoenix-dokku.cjs: ${megabytes(result)} MB`);
 
 // The bin: the argument check, --help from the option data, and the loader of the bundle above.

@@ -6,13 +6,14 @@
 // (cold) run without the code cache, and the import time of each heavy dependency on its own.
 // A benchmark, not a test: CI only checks that it runs (BENCH_ROUNDS=1).
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const bin = join(root, 'lib/generators/cli.js');
+// The package's bin, as npm links it.
+const bin = join(root, JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).bin['phoenix-dokku']);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 15);
 const fixture = join(root, 'test/fixtures/phx-1.7-postgres');
 const scratch = mkdtempSync(join(tmpdir(), 'pd-bench-'));

@@ -44,10 +44,13 @@ async function main(args: string[]): Promise<void> {
     process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
   }
 
-  // The Elixir grammar is 1.4 MB of WebAssembly: V8's baseline compiler (Liftoff) handles the few
+  // The Elixir grammar is 1.4 MB of WebAssembly. V8's baseline compiler (Liftoff) handles the few
   // files a run parses in time; optimizing it in the background as well only made the run wait
-  // for those threads (about 0.1 s). Set before anything compiles WebAssembly.
+  // for those threads (about 0.1 s). Compiled whole when it loads (quick with Liftoff), the first
+  // parse does not stop to compile each function it reaches (about 10 ms). Set before anything
+  // compiles WebAssembly; `npm run bench` measures both.
   setFlagsFromString('--liftoff-only');
+  setFlagsFromString('--no-wasm-lazy-compilation');
 
   try {
     const bundle = join(packageRoot, 'lib', 'phoenix-dokku.cjs');

@@ -7,6 +7,7 @@
 import { BUILDPACK_KINDS, HEALTH_PATH, classifyBuildpack, mergeAppJson, processTypes } from '../support/dokku.js';
 import { UserError } from '../support/errors.js';
 import { PieceGenerator } from '../support/piece.js';
+import { templateFor } from '../support/templates.js';
 import { compareVersions } from '../support/versions.js';
 
 const APP_JSON = 'app.json';
@@ -32,6 +33,7 @@ export default class AppJsonGenerator extends PieceGenerator {
   /** The user's app.json is laid out on several lines: a merge keeps that layout. */
   private userLayout = false;
   private wrote = false;
+  private customTemplate = false;
 
   override async initializing(): Promise<void> {
     await super.initializing();
@@ -54,7 +56,11 @@ export default class AppJsonGenerator extends PieceGenerator {
 
   writing(): void {
     const filesBefore = this.report.files.length;
-    const conflicts = this.renderMerged({ template: 'app.json.ejs', destination: APP_JSON }, { check: this.startupCheck() }, mergeAppJson);
+    const check = this.startupCheck();
+    // Laid out as prettier lays out JSON (test/app-json.spec.ts checks it), so a created app.json needs no formatting pass.
+    const httpHeadersJson = JSON.stringify(check.httpHeaders ?? [], null, 2).split('\n').join('\n        ');
+    const conflicts = this.renderMerged({ template: 'app.json.ejs', destination: APP_JSON }, { check, httpHeadersJson }, mergeAppJson);
+    this.customTemplate = templateFor(this.project.root, this.pieceName, 'app.json.ejs').custom;
     this.wrote = this.report.files.slice(filesBefore).some(file => file.action !== 'keep');
     for (const { path, theirs, ours } of conflicts) {
       this.note(
@@ -67,11 +73,13 @@ export default class AppJsonGenerator extends PieceGenerator {
   }
 
   /**
-   * Prettier formats the app.json this run created. A merged one keeps the user's lines (prettier
-   * would re-wrap them; our keys were added in their indentation), unless it was all on one line.
+   * Prettier formats an app.json that was all on one line once ours is merged in, and one
+   * rendered from your own template. A merged one keeps the user's lines (prettier would re-wrap
+   * them; our keys were added in their indentation); the built-in template is prettier's layout already.
    */
   async transform(): Promise<void> {
-    if (!this.wrote || this.userLayout) return;
+    const oneLine = this.existingAppJson !== undefined && !this.userLayout;
+    if (!this.wrote || !(oneLine || this.customTemplate)) return;
     // The standalone build with only the JSON printer: what `format(text, { filepath: 'app.json' })` uses, without the rest of prettier.
     const [{ format }, babel, estree] = await Promise.all([import('prettier/standalone'), import('prettier/plugins/babel'), import('prettier/plugins/estree')]);
     const path = this.destinationPath(APP_JSON);

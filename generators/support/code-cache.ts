@@ -35,7 +35,8 @@ export function codeCacheDir(): string {
 }
 
 export function loadBundle<Exports>(file: string): LoadedBundle<Exports> {
-  const source = readFileSync(file, 'utf8');
+  // esbuild writes ASCII only (the build checks it), so latin1 reads it exactly, without UTF-8 decoding.
+  const source = readFileSync(file, 'latin1');
   // One cache file per bundle and Node build: a new version of either gets a file of its own.
   const stat = statSync(file);
   const key = createHash('sha256').update(`${file}\0${stat.size}\0${stat.mtimeMs}\0${process.version}\0${process.arch}`).digest('hex').slice(0, 16);

@@ -112,8 +112,9 @@ async function createParser(): Promise<ElixirParser> {
     if (!tree) throw new Error(`tree-sitter returned no tree for ${file}`);
     const cursor = tree.walk();
     try {
-      const root = copyTree(cursor, text);
-      return { file, text, root, errorLine: tree.rootNode.hasError ? firstErrorLine(root) : undefined };
+      const hasError = tree.rootNode.hasError;
+      const root = copyTree(cursor, language, text, hasError);
+      return { file, text, root, errorLine: hasError ? firstErrorLine(root) : undefined };
     } finally {
       cursor.delete();
       tree.delete();
@@ -134,28 +135,49 @@ function grammarPath(): string {
 
 /** The part of web-tree-sitter's TreeCursor the copy uses. */
 interface TreeSitterCursor {
-  nodeType: string;
-  nodeIsNamed: boolean;
+  nodeTypeId: number;
   nodeIsMissing: boolean;
   startIndex: number;
   endIndex: number;
-  startPosition: { row: number; column: number };
-  currentFieldName: string | null;
+  currentFieldId: number;
   gotoFirstChild(): boolean;
   gotoNextSibling(): boolean;
   gotoParent(): boolean;
   delete(): void;
 }
 
+/** The part of web-tree-sitter's Language the copy uses. */
+interface TreeSitterLanguage {
+  types: string[];
+  fields: (string | null)[];
+  nodeTypeIsNamed(typeId: number): boolean;
+}
+
 /**
  * A plain copy of the tree, walked with one cursor: reading every node through the Node API
  * marshals each one out of wasm memory, several times slower on the files of a real project.
+ * Each node costs four reads of the cursor (type and field ids, start and end): names come
+ * from the language's tables, lines and columns from the source's line starts, and MISSING
+ * nodes can only be there when the tree has an error.
  */
-function copyTree(cursor: TreeSitterCursor, source: string): SyntaxNode {
+function copyTree(cursor: TreeSitterCursor, language: TreeSitterLanguage, source: string, hasError: boolean): SyntaxNode {
+  const lineStarts = [0];
+  for (let index = source.indexOf('\n'); index !== -1; index = source.indexOf('\n', index + 1)) lineStarts.push(index + 1);
+  let line = 0;
+  const named = new Map<number, boolean>();
+  const isNamed = (typeId: number) => {
+    let value = named.get(typeId);
+    if (value === undefined) named.set(typeId, (value = language.nodeTypeIsNamed(typeId)));
+    return value;
+  };
   const copyCurrent = (parent?: SyntaxNode): SyntaxNode => {
-    const type = cursor.nodeIsMissing ? 'MISSING' : cursor.nodeType;
-    const position = cursor.startPosition;
-    const copy = new SyntaxNode(type, cursor.nodeIsNamed || type === 'ERROR' || type === 'MISSING', cursor.currentFieldName ?? undefined, cursor.startIndex, cursor.endIndex, position.row + 1, position.column, source);
+    const typeId = cursor.nodeTypeId;
+    const type = hasError && cursor.nodeIsMissing ? 'MISSING' : (language.types[typeId] ?? 'ERROR');
+    const start = cursor.startIndex;
+    // Nodes come in source order, so the line only moves forward (a parent starts where its first child does).
+    while (line + 1 < lineStarts.length && lineStarts[line + 1]! <= start) line++;
+    const fieldId = cursor.currentFieldId;
+    const copy = new SyntaxNode(type, isNamed(typeId) || type === 'ERROR' || type === 'MISSING', (fieldId && language.fields[fieldId]) || undefined, start, cursor.endIndex, line + 1, start - lineStarts[line]!, source);
     copy.parent = parent;
     parent?.children.push(copy);
     return copy;

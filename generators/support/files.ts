@@ -5,6 +5,29 @@ import { join, posix } from 'node:path';
 export interface TextReader {
   read(filepath: string, options?: { defaults: string | null }): string | null;
   exists(filepath: string): boolean;
+  /** mem-fs's store, which says when a file changes (written by a piece, or committed to disk). */
+  store?: { on(event: 'change', listener: () => void): unknown };
+}
+
+const changeCounts = new WeakMap<object, { changes: number }>();
+
+/**
+ * The mem-fs store behind `reader` (shared by every generator of a run, each with its own
+ * editor) and how many times its files changed since it was first asked: during a run every
+ * write, and the commit to disk, goes through it, so an unchanged count means unchanged files.
+ * Undefined for a reader that cannot tell (a plain object, or reading the disk directly).
+ */
+export function changesSeenBy(reader: TextReader | undefined): { store: object; changes: number } | undefined {
+  const store = reader?.store;
+  if (!store) return undefined;
+  let counter = changeCounts.get(store);
+  if (!counter) {
+    const created = { changes: 0 };
+    store.on('change', () => created.changes++);
+    changeCounts.set(store, created);
+    counter = created;
+  }
+  return { store, changes: counter.changes };
 }
 
 /** One question asked of the project's files, and its answer. */

@@ -49,11 +49,14 @@ export abstract class PieceGenerator extends Generator<PieceConfig, PieceOptions
   constructor(args: string[], options: PieceOptions, features?: ConstructorParameters<typeof Generator>[2]) {
     // customInstallTask: we never install packages, so the environment must not talk about
     // package.json. Declared once, by the generator the user ran (composed pieces would repeat it).
-    super(args, options, { inheritTasks: true, ...(options?.composed ? {} : { customInstallTask: true }), ...features });
+    // skipParseOptions: Yeoman parses the command line again after each option it registers;
+    // this constructor registers them all, then parses once.
+    super(args, options, { inheritTasks: true, skipParseOptions: true, ...(options?.composed ? {} : { customInstallTask: true }), ...features });
     const entry = this.entry;
     // hide: false said outright: yeoman-environment passes it to commander's hideHelp(), where undefined means hide.
     for (const option of generatorOptions(entry.name)) this.option(option.name, { type: option.type, alias: option.alias, hide: option.hidden ?? false, description: option.description });
     if (entry.argument) this.argument(entry.argument.name, { type: String, required: false, description: entry.argument.description });
+    this.parseOptions();
     // A failing task makes yeoman-generator log "An error occured while running <task>" before the
     // error reaches the CLI, which prints phoenix-dokku's own message: only that one is shown.
     const log = this.log;

@@ -27,7 +27,7 @@ import {
 import { appSetting, endpointFacts, envRoles, readConfigModel, type ConfigModel, type EnvRead, type RoleUse } from './config-model.js';
 import { readDockerfile, type DockerfileFacts } from './dockerfile-model.js';
 import { UserError } from './errors.js';
-import { ProjectFiles, type FileQuery, type TextReader } from './files.js';
+import { changesSeenBy, ProjectFiles, type FileQuery, type TextReader } from './files.js';
 import { readPreviousPlatforms, type PreviousPlatform } from './previous-platform.js';
 import { compareVersions } from './versions.js';
 
@@ -238,7 +238,12 @@ export async function readPhoenixProject(root: string, reader?: TextReader): Pro
   // facts are a function of the files' answers alone, so when every question the last
   // detection asked gets the same answer, its result still holds.
   const previous = lastDetection.get(root);
-  if (previous && files.answersSame(previous.queries)) return previous.project;
+  const seen = changesSeenBy(reader);
+  if (previous && seen && previous.seen?.store === seen.store && previous.seen.changes === seen.changes) return previous.project;
+  if (previous && files.answersSame(previous.queries)) {
+    lastDetection.set(root, { ...previous, seen });
+    return previous.project;
+  }
   const needs = (...paths: string[]) => paths.some(path => files.exists(path));
   const parsers: FormatParsers = {
     elixir: await loadElixirParser(),
@@ -247,12 +252,17 @@ export async function readPhoenixProject(root: string, reader?: TextReader): Pro
     dockerfile: needs('Dockerfile') ? await import('dockerfile-ast') : undefined,
   };
   const project = new ProjectDetector(files, parsers).detect();
-  lastDetection.set(root, { queries: files.queries, project });
+  lastDetection.set(root, { queries: files.queries, project, seen });
   return project;
 }
 
-/** The last project detected in each root, and the questions its detection asked. */
-const lastDetection = new Map<string, { queries: readonly FileQuery[]; project: PhoenixProject }>();
+/**
+ * The last project detected in each root, the questions its detection asked, and the mem-fs
+ * store it read through with its count of changes then (see changesSeenBy).
+ */
+const lastDetection = new Map<string, { queries: readonly FileQuery[]; project: PhoenixProject; seen?: { store: object; changes: number } }>();
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A parsed mix.exs: the `def project` keywords and the module's functions. */
 interface MixFile {
@@ -393,15 +403,17 @@ class ProjectDetector {
   }
 
   /** Modules defined in `files` (parsed only when their text mentions `marker`, to keep large trees fast). */
-  private modulesMentioning(files: string[], marker: string): { file: string; name: string; node: SyntaxNode }[] {
+  private modulesMentioning(files: string[], marker: string | RegExp): { file: string; name: string; node: SyntaxNode }[] {
+    const mentions = (text: string | undefined) => text !== undefined && (typeof marker === 'string' ? text.includes(marker) : marker.test(text));
     return files
-      .filter(file => this.files.read(file)?.includes(marker))
+      .filter(file => mentions(this.files.read(file)))
       .flatMap(file => moduleDefinitions(this.elixir(file)!.root).map(module => ({ file, ...module })));
   }
 
   private detectWeb(app: MixApp, sourceFiles: string[], phoenixVersion?: string): WebFacts {
     const appFiles = sourceFiles.filter(file => file.startsWith(posix.join(app.dir, 'lib/')));
-    const routers = this.modulesMentioning(appFiles, 'router').filter(module => usesModule(module.node, 'Phoenix.Router') || usedWith(module.node, 'router'));
+    // Only files that can be a router are parsed: `use Phoenix.Router` or `use MyAppWeb, :router`.
+    const routers = this.modulesMentioning(appFiles, /\bPhoenix\.Router\b|:router\b/).filter(module => usesModule(module.node, 'Phoenix.Router') || usedWith(module.node, 'router'));
     const conventional = [posix.join(app.dir, `lib/${app.otpApp}_web/router.ex`), posix.join(app.dir, `lib/${app.otpApp}/router.ex`)];
     const router = routers.find(module => conventional.includes(module.file)) ?? routers[0];
     if (!router) {
@@ -413,7 +425,8 @@ class ProjectDetector {
     const module = usedWith(router.node, 'router') ?? router.name.replace(/\.Router$/, '');
     const endpoints = this.modulesMentioning(appFiles, 'Phoenix.Endpoint').filter(candidate => usesModule(candidate.node, 'Phoenix.Endpoint'));
     const endpoint = endpoints.find(candidate => candidate.file === posix.join(app.dir, `lib/${app.otpApp}_web/endpoint.ex`)) ?? endpoints[0];
-    const webModule = this.modulesMentioning(appFiles, module).find(candidate => candidate.name === module);
+    // Every web file mentions the web module; only the one that defines it is parsed.
+    const webModule = this.modulesMentioning(appFiles, new RegExp(`\\bdefmodule\\s+${escapeRegExp(module)}\\s+do\\b`)).find(candidate => candidate.name === module);
     const functions = webModule ? functionDefinitions(webModule.node) : [];
     const controller = functions.find(fn => fn.name === 'controller');
     // 1.7+ web modules configure `formats:`; 1.6 ones pass `namespace:` and rely on views.

@@ -9,6 +9,8 @@ import helpers, { type RunResult } from 'yeoman-test';
 // No test asks the real Hex services: lookups answer from the offline lists, or from a local stub
 // a spec starts (test/support/bob-stub.ts) and names with PHOENIX_DOKKU_BOB_URL / _BUILDS_URL.
 process.env.PHOENIX_DOKKU_OFFLINE ??= '1';
+// The bin's V8 code cache goes to a directory of this test run, not the user's ~/.cache.
+process.env.PHOENIX_DOKKU_CACHE_DIR ??= mkdtempSync(join(tmpdir(), 'pd-code-cache-'));
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const fixturesDir = join(repoRoot, 'test/fixtures');
@@ -30,7 +32,8 @@ export const phoenixFixtures = () =>
 
 /** The compiled generator, as users run it (`npm test` builds first). */
 export const generatorPath = (piece: string) => join(repoRoot, 'lib/generators', piece, 'index.js');
-export const cliPath = join(repoRoot, 'lib/generators/cli.js');
+/** The package's bin (lib/cli.cjs), which runs the bundle `npm run build` makes. */
+export const cliPath = join(repoRoot, JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).bin['phoenix-dokku']);
 
 /** Runs a piece non-interactively on a copy of a fixture. */
 export function runPiece(piece: string, fixtureName: string, options: Record<string, unknown> = {}) {
