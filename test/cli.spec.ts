@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { copyFixture, listFiles, repoRoot, runCli } from './support/helpers.js';
+import { PIECES } from '../generators/support/pieces.js';
+import { copyFixture, generatorPath, listFiles, repoRoot, runCli } from './support/helpers.js';
 
 /** A fresh copy of a fixture in a temp dir; removed after the suite. */
 const copies: string[] = [];
@@ -118,6 +119,21 @@ describe('phoenix-dokku bin', () => {
   });
 
   describe('--help', () => {
+    // The bin prints --help from pieces.ts without starting Yeoman: it must be what Yeoman's own
+    // command for the generator prints (yeoman-environment's prepareCommand, commander's layout).
+    for (const name of ['app', ...PIECES.map(piece => piece.name)]) {
+      it(`${name}: the same text as Yeoman's command for the generator`, async () => {
+        const { prepareCommand } = await import('yeoman-environment');
+        const command = await prepareCommand({ resolved: generatorPath(name), namespace: `phoenix-dokku:${name}` });
+        command.name(name === 'app' ? 'phoenix-dokku' : `phoenix-dokku ${name}`);
+        const usage = readFileSync(join(repoRoot, 'generators', name, 'USAGE'), 'utf8');
+        const yeoman = `${command.helpInformation()}\n${usage}`;
+        const run = runCli(copyOf('phx-1.7-postgres'), name === 'app' ? ['--help'] : [name, '--help']);
+        assert.equal(run.status, 0, run.output);
+        assert.equal(run.stdout, yeoman);
+      });
+    }
+
     it('lists every option of the main generator', () => {
       const run = runCli(copyOf('phx-1.7-postgres'), ['--help']);
       assert.equal(run.status, 0, run.output);
