@@ -73,27 +73,6 @@ const UPSTREAM_PATCHES = [
   },
 ];
 
-const applied = new Set();
-const upstreamPatches = {
-  name: 'upstream-patches',
-  setup(bundler) {
-    const files = [...new Set(UPSTREAM_PATCHES.map(patch => patch.file))];
-    bundler.onLoad({ filter: /[\\/](?:yeoman-environment|yeoman-generator|@yeoman[\\/]adapter)[\\/]dist[\\/].*\.js$/ }, args => {
-      const path = args.path.replaceAll('\\', '/');
-      const file = files.find(candidate => path.endsWith(`/node_modules/${candidate}`));
-      if (!file) return undefined;
-      let contents = readFileSync(args.path, 'utf8');
-      const pkg = JSON.parse(readFileSync(join(dirname(args.path), '..', 'package.json'), 'utf8'));
-      for (const patch of UPSTREAM_PATCHES.filter(candidate => candidate.file === file)) {
-        if (!contents.includes(patch.code)) throw new Error(`${args.path} no longer contains ${patch.code}: update UPSTREAM_PATCHES in .build/build.mjs`);
-        contents = contents.replace(patch.code, patch.with(pkg));
-        applied.add(patch);
-      }
-      return { contents, loader: 'js' };
-    });
-  },
-};
-
 /**
  * Parts of Yeoman that phoenix-dokku never uses, left out of the bundle because loading them is
  * a large part of start-up: fly-import installs generators from npm (it pulls in npm's Arborist),
@@ -138,18 +117,35 @@ const withoutUnusedModules = {
 const LOADED_WHEN_NEEDED = ['prettier', 'yaml', 'smol-toml'];
 
 /**
- * A CommonJS bundle run as a vm.Script has no dynamic import(): the ones of Node's own modules
- * (web-tree-sitter's `await import("fs/promises")`) and of the packages above become require().
+ * What the bundle's sources get as esbuild loads them: the patches above, and, because a
+ * CommonJS bundle run as a vm.Script has no dynamic import(), require() in place of the
+ * import() of Node's own modules (web-tree-sitter's `await import("fs/promises")`) and of the
+ * packages loaded when needed.
  */
-const dynamicImportsAsRequire = {
-  name: 'dynamic-imports-as-require',
+const applied = new Set();
+const sourceTransforms = {
+  name: 'source-transforms',
   setup(bundler) {
+    const patched = [...new Set(UPSTREAM_PATCHES.map(patch => patch.file))];
     const names = [...builtinModules, ...LOADED_WHEN_NEEDED].map(name => name.replace(/[/]/g, '\\/'));
     const dynamicImport = new RegExp(`\\bimport\\((["'])((?:node:)?(?:${names.join('|')})(?:\\/[\\w./-]+)?)\\1\\)`, 'g');
-    bundler.onLoad({ filter: /[\\/](?:web-tree-sitter[\\/].*|lib[\\/]generators[\\/].*)\.js$/ }, args => ({
-      contents: readFileSync(args.path, 'utf8').replace(dynamicImport, (_, quote, name) => `Promise.resolve().then(() => __bundleRequire(${quote}${name}${quote}))`),
-      loader: 'js',
-    }));
+    bundler.onLoad({ filter: /[\\/](?:yeoman-environment|yeoman-generator|@yeoman[\\/]adapter|web-tree-sitter|lib[\\/]generators)[\\/].*\.js$/ }, args => {
+      const path = args.path.replaceAll('\\', '/');
+      const file = patched.find(candidate => path.endsWith(`/node_modules/${candidate}`));
+      const rewritesImports = /\/(?:web-tree-sitter|lib\/generators)\//.test(path);
+      if (!file && !rewritesImports) return undefined;
+      let contents = readFileSync(args.path, 'utf8');
+      if (file) {
+        const pkg = JSON.parse(readFileSync(join(dirname(args.path), file.includes('/dist/') ? '..' : '.', 'package.json'), 'utf8'));
+        for (const patch of UPSTREAM_PATCHES.filter(candidate => candidate.file === file)) {
+          if (!contents.includes(patch.code)) throw new Error(`${args.path} no longer contains ${patch.code}: update UPSTREAM_PATCHES in .build/build.mjs`);
+          contents = contents.replace(patch.code, patch.with(pkg));
+          applied.add(patch);
+        }
+      }
+      if (rewritesImports) contents = contents.replace(dynamicImport, (_, quote, name) => `Promise.resolve().then(() => __bundleRequire(${quote}${name}${quote}))`);
+      return { contents, loader: 'js' };
+    });
   },
 };
 
@@ -175,7 +171,7 @@ const result = await build({
   ...common,
   entryPoints: [join(root, 'lib/generators/run.js')],
   outfile: join(root, 'lib/phoenix-dokku.cjs'),
-  plugins: [upstreamPatches, withoutUnusedModules, dynamicImportsAsRequire],
+  plugins: [sourceTransforms, withoutUnusedModules],
   external: LOADED_WHEN_NEEDED.flatMap(name => [name, `${name}/*`]),
 });
 const unapplied = UPSTREAM_PATCHES.filter(patch => !applied.has(patch));
