@@ -45,12 +45,9 @@ async function main(args: string[]): Promise<void> {
   }
 
   // The Elixir grammar is 1.4 MB of WebAssembly. V8's baseline compiler (Liftoff) handles the few
-  // files a run parses in time; optimizing it in the background as well only made the run wait
-  // for those threads (about 0.1 s). Compiled whole when it loads (quick with Liftoff), the first
-  // parse does not stop to compile each function it reaches (about 10 ms). Set before anything
-  // compiles WebAssembly; `npm run bench` measures both.
+  // files a run parses in time; optimizing it as well made every run wait for that (about
+  // 0.14 s, measured with and without). Set before anything compiles WebAssembly.
   setFlagsFromString('--liftoff-only');
-  setFlagsFromString('--no-wasm-lazy-compilation');
 
   try {
     const bundle = join(packageRoot, 'lib', 'phoenix-dokku.cjs');
