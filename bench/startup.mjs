@@ -1,8 +1,8 @@
 // `npm run bench`: how long phoenix-dokku takes next to Node itself, on this machine, in one run.
 //
 // Medians of `node -e 0`, `phoenix-dokku --help`, `phoenix-dokku health --help` and a full
-// `phoenix-dokku --yes` on a copy of a fixture, interleaved round by round so that a busy
-// moment of the machine hits every command alike; then their ratios to `node -e 0`, the first
+// `phoenix-dokku --yes` on a copy of a fixture, interleaved round by round (in a rotating
+// order) so that a busy moment of the machine hits every command alike; then their ratios to `node -e 0`, the first
 // (cold) run without the code cache, and the import time of each heavy dependency on its own.
 // A benchmark, not a test: CI only checks that it runs (BENCH_ROUNDS=1).
 import { spawnSync } from 'node:child_process';
@@ -55,8 +55,14 @@ try {
   // The first run compiles the bundle and writes the code cache; every later run reads it.
   const cold = time([bin, ...generate], freshProject());
   const samples = Object.fromEntries(Object.keys(commands).map(name => [name, []]));
+  // Each round runs the commands in another order (rotated), so that none always comes right
+  // after the heaviest one.
+  const entries = Object.entries(commands);
   for (let round = 0; round < rounds; round++) {
-    for (const [name, run] of Object.entries(commands)) samples[name].push(run());
+    for (let index = 0; index < entries.length; index++) {
+      const [name, run] = entries[(index + round) % entries.length];
+      samples[name].push(run());
+    }
   }
   const base = median(samples['node -e 0']);
   console.log(`phoenix-dokku start-up, ${rounds} rounds; Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}`);
