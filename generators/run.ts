@@ -18,7 +18,7 @@ import LoggerGenerator from './logger/index.js';
 import ReleaseGenerator from './release/index.js';
 import RuntimeGenerator from './runtime/index.js';
 import type { PieceGenerator } from './support/piece.js';
-import { generatorEntry, generatorOptions } from './support/pieces.js';
+import { generatorEntry, generatorOptions, YEOMAN_GENERATOR_OPTIONS } from './support/pieces.js';
 import { generatorPath, packageRoot } from './support/templates.js';
 
 const GENERATORS: Record<string, typeof PieceGenerator> = {
@@ -34,8 +34,6 @@ const GENERATORS: Record<string, typeof PieceGenerator> = {
   doctor: DoctorGenerator,
   eject: EjectGenerator,
 };
-
-export const generatorNames = Object.keys(GENERATORS);
 
 /**
  * Runs `phoenix-dokku <name> ...args`; resolves when the generator is done. What
@@ -54,11 +52,7 @@ export async function runGenerator(name: string, args: string[]): Promise<void> 
   }
   const command = addEnvironmentOptions().name(name === 'app' ? 'phoenix-dokku' : `phoenix-dokku ${name}`) as ReturnType<typeof addEnvironmentOptions>;
   command.env = environment;
-  command.addGeneratorOptions({
-    // yeoman-generator's own, beside the environment's.
-    'force-install': { type: Boolean, description: 'Fail on install dependencies error', default: false },
-    ...Object.fromEntries(generatorOptions(name).map(option => [option.name, { ...option, hide: option.hidden ?? false }])),
-  });
+  command.addGeneratorOptions(Object.fromEntries([...YEOMAN_GENERATOR_OPTIONS, ...generatorOptions(name)].map(option => [option.name, { ...option, hide: option.hidden ?? false }])));
   if (entry.argument) command.addGeneratorArguments([{ name: entry.argument.name, type: String, required: false }]);
   command.action(async function (this: typeof command) {
     const instance = await environment.create(`phoenix-dokku:${name}`, { generatorArgs: this.args, generatorOptions: this.opts() });

@@ -33,7 +33,6 @@ export default class AppJsonGenerator extends PieceGenerator {
   /** The user's app.json is laid out on several lines: a merge keeps that layout. */
   private userLayout = false;
   private wrote = false;
-  private customTemplate = false;
 
   override async initializing(): Promise<void> {
     await super.initializing();
@@ -60,7 +59,6 @@ export default class AppJsonGenerator extends PieceGenerator {
     // Laid out as prettier lays out JSON (test/app-json.spec.ts checks it), so a created app.json needs no formatting pass.
     const httpHeadersJson = JSON.stringify(check.httpHeaders ?? [], null, 2).split('\n').join('\n        ');
     const conflicts = this.renderMerged({ template: 'app.json.ejs', destination: APP_JSON }, { check, httpHeadersJson }, mergeAppJson);
-    this.customTemplate = templateFor(this.project.root, this.pieceName, 'app.json.ejs').custom;
     this.wrote = this.report.files.slice(filesBefore).some(file => file.action !== 'keep');
     for (const { path, theirs, ours } of conflicts) {
       this.note(
@@ -79,7 +77,7 @@ export default class AppJsonGenerator extends PieceGenerator {
    */
   async transform(): Promise<void> {
     const oneLine = this.existingAppJson !== undefined && !this.userLayout;
-    if (!this.wrote || !(oneLine || this.customTemplate)) return;
+    if (!this.wrote || !(oneLine || templateFor(this.project.root, this.pieceName, 'app.json.ejs').custom)) return;
     // The standalone build with only the JSON printer: what `format(text, { filepath: 'app.json' })` uses, without the rest of prettier.
     const [{ format }, babel, estree] = await Promise.all([import('prettier/standalone'), import('prettier/plugins/babel'), import('prettier/plugins/estree')]);
     const path = this.destinationPath(APP_JSON);

@@ -13,19 +13,15 @@
 import { createHash } from 'node:crypto';
 import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { homedir, userInfo } from 'node:os';
+import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 
 export interface LoadedBundle<Exports> {
   exports: Exports;
-  /** How V8 treated the cache: used, rejected (stale), missing, or off. */
-  cache: 'used' | 'rejected' | 'missing' | 'off';
-  /** Saves the compiled code when the cache was not used; call once the run is done. */
+  /** Saves the compiled code when the cache was missing or stale; call once the run is done. */
   saveCache(): void;
 }
-
-const disabled = () => process.env.PHOENIX_DOKKU_NO_CODE_CACHE === '1' || process.env.NODE_DISABLE_COMPILE_CACHE === '1';
 
 /** `$XDG_CACHE_HOME/phoenix-dokku` or `~/.cache/phoenix-dokku`; PHOENIX_DOKKU_CACHE_DIR overrides it. */
 export function codeCacheDir(): string {
@@ -41,20 +37,19 @@ export function loadBundle<Exports>(file: string): LoadedBundle<Exports> {
   const stat = statSync(file);
   const key = createHash('sha256').update(`${file}\0${stat.size}\0${stat.mtimeMs}\0${process.version}\0${process.arch}`).digest('hex').slice(0, 16);
   const cacheFile = join(codeCacheDir(), `bundle-${key}.v8`);
-  const cachedData = disabled() ? undefined : readCache(cacheFile);
+  const off = process.env.PHOENIX_DOKKU_NO_CODE_CACHE === '1' || process.env.NODE_DISABLE_COMPILE_CACHE === '1';
+  const cachedData = off ? undefined : readCache(cacheFile);
 
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData });
   const module = { exports: {} as Exports };
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
   wrapper.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
 
-  const cache = disabled() ? 'off' : cachedData === undefined ? 'missing' : script.cachedDataRejected ? 'rejected' : 'used';
+  const used = cachedData !== undefined && !script.cachedDataRejected;
   return {
     exports: module.exports,
-    cache,
     saveCache() {
-      if (cache === 'used' || cache === 'off') return;
-      writeCache(cacheFile, script.createCachedData());
+      if (!off && !used) writeCache(cacheFile, script.createCachedData());
     },
   };
 }
@@ -64,8 +59,8 @@ function readCache(cacheFile: string): Buffer | undefined {
     // Only a file of this user's own, in a directory of this user's own: the cache is code V8 runs.
     const dir = lstatSync(dirname(cacheFile));
     const entry = lstatSync(cacheFile);
-    const uid = userInfo().uid;
-    if (!entry.isFile() || (uid !== -1 && (entry.uid !== uid || dir.uid !== uid))) return undefined;
+    const uid = process.getuid?.();
+    if (!entry.isFile() || (uid !== undefined && (entry.uid !== uid || dir.uid !== uid))) return undefined;
     return readFileSync(cacheFile);
   } catch {
     return undefined;

@@ -38,6 +38,7 @@ import {
   type SyntaxNode,
 } from './elixir-ast.js';
 import type { ProjectFiles } from './files.js';
+import { escapeRegExp } from './patch.js';
 
 /** `build`: evaluated while compiling the release (and, under mix, at every start); `boot`: when the release starts. */
 export type ConfigPhase = 'build' | 'boot';
@@ -810,7 +811,6 @@ function configPath(node: SyntaxNode | undefined): string | undefined {
   return path;
 }
 
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 // --- the facts other modules ask --------------------------------------------------------------
 

@@ -92,6 +92,13 @@ async function createParser(): Promise<ElixirParser> {
   const language = await Language.load(grammarPath());
   const parser = new Parser();
   parser.setLanguage(language);
+  // Whether a node type is named, asked of the grammar once per type for the whole run.
+  const named = new Map<number, boolean>();
+  const isNamed = (typeId: number) => {
+    let value = named.get(typeId);
+    if (value === undefined) named.set(typeId, (value = language.nodeTypeIsNamed(typeId)));
+    return value;
+  };
   // Every piece reads the project again (after the pieces before it wrote theirs): the files
   // nobody changed parse to the same tree, and the copies are never modified, so they are shared.
   const parsed = new Map<string, ElixirSource>();
@@ -113,7 +120,7 @@ async function createParser(): Promise<ElixirParser> {
     const cursor = tree.walk();
     try {
       const hasError = tree.rootNode.hasError;
-      const root = copyTree(cursor, language, text, hasError);
+      const root = copyTree(cursor, language, isNamed, text, hasError);
       return { file, text, root, errorLine: hasError ? firstErrorLine(root) : undefined };
     } finally {
       cursor.delete();
@@ -150,7 +157,6 @@ interface TreeSitterCursor {
 interface TreeSitterLanguage {
   types: string[];
   fields: (string | null)[];
-  nodeTypeIsNamed(typeId: number): boolean;
 }
 
 /**
@@ -160,16 +166,10 @@ interface TreeSitterLanguage {
  * from the language's tables, lines and columns from the source's line starts, and MISSING
  * nodes can only be there when the tree has an error.
  */
-function copyTree(cursor: TreeSitterCursor, language: TreeSitterLanguage, source: string, hasError: boolean): SyntaxNode {
+function copyTree(cursor: TreeSitterCursor, language: TreeSitterLanguage, isNamed: (typeId: number) => boolean, source: string, hasError: boolean): SyntaxNode {
   const lineStarts = [0];
   for (let index = source.indexOf('\n'); index !== -1; index = source.indexOf('\n', index + 1)) lineStarts.push(index + 1);
   let line = 0;
-  const named = new Map<number, boolean>();
-  const isNamed = (typeId: number) => {
-    let value = named.get(typeId);
-    if (value === undefined) named.set(typeId, (value = language.nodeTypeIsNamed(typeId)));
-    return value;
-  };
   const copyCurrent = (parent?: SyntaxNode): SyntaxNode => {
     const typeId = cursor.nodeTypeId;
     const type = hasError && cursor.nodeIsMissing ? 'MISSING' : (language.types[typeId] ?? 'ERROR');

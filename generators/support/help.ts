@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generatorEntry, generatorOptions } from './pieces.js';
+import { generatorEntry, generatorOptions, YEOMAN_GENERATOR_OPTIONS } from './pieces.js';
 import { packageRoot } from './templates.js';
 
 interface HelpOption {
@@ -15,8 +15,8 @@ interface HelpOption {
 
 /**
  * What yeoman-environment's command adds to every generator's (`addEnvironmentOptions` in
- * yeoman-environment/dist/util/command.js, and yeoman-generator's own --skip-install,
- * --force-install): accepted by phoenix-dokku's commands too, so listed the same way.
+ * yeoman-environment/dist/util/command.js): accepted by phoenix-dokku's commands too, so listed
+ * the same way. yeoman-generator's own follow (YEOMAN_GENERATOR_OPTIONS).
  */
 const YEOMAN_OPTIONS: readonly HelpOption[] = [
   { flags: '--cwd', description: 'Path to use as current dir' },
@@ -29,17 +29,17 @@ const YEOMAN_OPTIONS: readonly HelpOption[] = [
   { flags: '--whitespace', description: 'Whitespace changes will not trigger conflicts (default: false)' },
   { flags: '--bail', description: 'Fail on first conflict (default: false)' },
   { flags: '--skip-yo-resolve', description: 'Ignore .yo-resolve files (default: false)' },
-  { flags: '--force-install', description: 'Fail on install dependencies error (default: false)' },
 ];
 
 /** The options of a generator as --help lists them: Yeoman's, then the generator's own, then --help. */
 export function helpOptions(name: string): HelpOption[] {
   const seen = new Set(YEOMAN_OPTIONS.map(option => option.flags));
   const options = [...YEOMAN_OPTIONS];
-  for (const option of generatorOptions(name).filter(candidate => !candidate.hidden)) {
+  for (const option of [...YEOMAN_GENERATOR_OPTIONS, ...generatorOptions(name)].filter(candidate => !candidate.hidden)) {
     if (seen.has(`--${option.name}`)) continue;
     seen.add(`--${option.name}`);
-    options.push({ flags: `${option.alias ? `-${option.alias}, ` : ''}--${option.name}${option.type === String ? ' <value>' : ''}`, description: option.description });
+    const defaultText = option.default === undefined ? '' : ` (default: ${option.default})`;
+    options.push({ flags: `${option.alias ? `-${option.alias}, ` : ''}--${option.name}${option.type === String ? ' <value>' : ''}`, description: option.description + defaultText });
   }
   return [...options, { flags: '-h, --help', description: 'display help for command' }];
 }

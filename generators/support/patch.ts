@@ -10,6 +10,9 @@ export type Injection =
   | { kind: 'no-anchor'; help: string };
 
 /** The file's line ending, so inserted lines match it. */
+/** `text` as a literal inside a RegExp. */
+export const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 export const lineEndingOf = (content: string) => (content.includes('\r\n') ? '\r\n' : '\n');
 
 /** Converts `\n` in our snippet to the file's line ending. */

@@ -18,6 +18,8 @@ export interface PieceOption {
   alias?: string;
   /** Not shown in --help (set by the main generator for the pieces it runs). */
   hidden?: boolean;
+  /** Shown in --help as `(default: ...)`, as commander does. */
+  default?: boolean;
 }
 
 export interface GeneratorEntry {
@@ -41,6 +43,14 @@ export interface PieceEntry extends GeneratorEntry {
   /** Composed by the main generator only when its answer asks for it (--cluster). */
   optIn?: boolean;
 }
+
+/**
+ * yeoman-generator's options that yeoman-environment's command does not add itself (it adds
+ * --skip-install, --skip-cache, --force and the rest): accepted by every phoenix-dokku command.
+ */
+export const YEOMAN_GENERATOR_OPTIONS: readonly PieceOption[] = [
+  { name: 'force-install', type: Boolean, description: 'Fail on install dependencies error', default: false },
+];
 
 /** Every generator's own: --yes, and the flag the main generator marks the pieces it runs with. */
 export const COMMON_OPTIONS: readonly PieceOption[] = [

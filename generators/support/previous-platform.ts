@@ -16,6 +16,7 @@
  */
 import type { FormatParsers } from './project.js';
 import type { ProjectFiles } from './files.js';
+import { escapeRegExp } from './patch.js';
 
 export type PlatformName = 'Fly.io' | 'Heroku' | 'Kamal';
 
@@ -56,23 +57,32 @@ export function readPreviousPlatforms(files: ProjectFiles, parsers: FormatParser
   return [readFly(files, parsers), readHeroku(files), readKamal(files, parsers)].filter((platform): platform is PreviousPlatform => platform !== undefined);
 }
 
+/**
+ * A platform file's text and what its parser makes of it; undefined when the file is not there,
+ * its parser was not loaded (detection loads it only when the file exists), or it does not
+ * parse: a broken file of a platform left behind is no reason to stop.
+ */
+function parsedFile(files: ProjectFiles, file: string, parse: ((text: string) => unknown) | undefined): { text: string; data: Record<string, any> } | undefined {
+  const text = files.read(file);
+  if (text === undefined || !parse) return undefined;
+  try {
+    return { text, data: parse(text) as Record<string, any> };
+  } catch {
+    return undefined;
+  }
+}
+
 const lineOf = (text: string, pattern: RegExp): number | undefined => {
   const index = text.split(/\r?\n/).findIndex(line => pattern.test(line));
   return index === -1 ? undefined : index + 1;
 };
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const scalar = (value: unknown) => (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined);
 
 function readFly(files: ProjectFiles, parsers: FormatParsers): PreviousPlatform | undefined {
   const file = 'fly.toml';
-  const text = files.read(file);
-  if (text === undefined || !parsers.toml) return undefined;
-  let toml: Record<string, any>;
-  try {
-    toml = parsers.toml(text) as Record<string, any>;
-  } catch {
-    return undefined;
-  }
+  const parsed = parsedFile(files, file, parsers.toml);
+  if (!parsed) return undefined;
+  const { text, data: toml } = parsed;
   const settings: PlatformSetting[] = Object.entries((toml.env ?? {}) as Record<string, unknown>).flatMap(([variable, value]) => {
     const text_ = scalar(value);
     return text_ === undefined ? [] : [{ variable, value: text_, secret: false, file, line: lineOf(text, new RegExp(`^\\s*"?${escapeRegExp(variable)}"?\\s*=`)), source: 'fly.toml [env]' }];
@@ -94,14 +104,9 @@ function readFly(files: ProjectFiles, parsers: FormatParsers): PreviousPlatform 
  */
 function readHeroku(files: ProjectFiles): PreviousPlatform | undefined {
   const file = 'app.json';
-  const text = files.read(file);
-  if (text === undefined) return undefined;
-  let json: Record<string, unknown>;
-  try {
-    json = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
+  const parsed = parsedFile(files, file, JSON.parse);
+  if (!parsed) return undefined;
+  const { text, data: json } = parsed;
   const env = json?.env;
   if (typeof env !== 'object' || env === null || Array.isArray(env)) return undefined;
   const settings = Object.entries(env as Record<string, unknown>).flatMap(([variable, spec]): PlatformSetting[] => {
@@ -126,14 +131,9 @@ function readHeroku(files: ProjectFiles): PreviousPlatform | undefined {
 
 function readKamal(files: ProjectFiles, parsers: FormatParsers): PreviousPlatform | undefined {
   const file = 'config/deploy.yml';
-  const text = files.read(file);
-  if (text === undefined || !parsers.yaml) return undefined;
-  let doc: Record<string, any>;
-  try {
-    doc = parsers.yaml.parse(text) as Record<string, any>;
-  } catch {
-    return undefined;
-  }
+  const parsed = parsedFile(files, file, parsers.yaml?.parse);
+  if (!parsed) return undefined;
+  const { text, data: doc } = parsed;
   if (typeof doc !== 'object' || doc === null) return undefined;
   const env = doc.env ?? {};
   const settings: PlatformSetting[] = [];

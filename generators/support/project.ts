@@ -28,6 +28,7 @@ import { appSetting, endpointFacts, envRoles, readConfigModel, type ConfigModel,
 import { readDockerfile, type DockerfileFacts } from './dockerfile-model.js';
 import { UserError } from './errors.js';
 import { changesSeenBy, ProjectFiles, type FileQuery, type TextReader } from './files.js';
+import { escapeRegExp } from './patch.js';
 import { readPreviousPlatforms, type PreviousPlatform } from './previous-platform.js';
 import { compareVersions } from './versions.js';
 
@@ -262,7 +263,6 @@ export async function readPhoenixProject(root: string, reader?: TextReader): Pro
  */
 const lastDetection = new Map<string, { queries: readonly FileQuery[]; project: PhoenixProject; seen?: { store: object; changes: number } }>();
 
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A parsed mix.exs: the `def project` keywords and the module's functions. */
 interface MixFile {
