@@ -7,10 +7,10 @@
 // took about a second before any work started; one file, compiled once and then read from
 // V8's code cache, takes a fraction of that (numbers in the README, from `npm run bench`).
 import { build } from 'esbuild';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const require = createRequire(join(root, 'package.json'));
@@ -24,6 +24,8 @@ mkdirSync(grammars, { recursive: true });
 const grammarPackage = dirname(require.resolve('tree-sitter-elixir/package.json'));
 copyFileSync(join(grammarPackage, 'tree-sitter-elixir.wasm'), join(grammars, 'tree-sitter-elixir.wasm'));
 copyFileSync(join(grammarPackage, 'LICENSE'), join(grammars, 'tree-sitter-elixir.LICENSE'));
+// The bundle's web-tree-sitter JavaScript loads the wasm of its own version from here (elixir-ast.ts).
+copyFileSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), join(grammars, 'web-tree-sitter.wasm'));
 chmodSync(join(root, 'lib/generators/cli.js'), 0o755);
 
 /**
@@ -149,6 +151,35 @@ const sourceTransforms = {
   },
 };
 
+/**
+ * The built-in templates, compiled by ejs here rather than in every run: the bundle's
+ * support/precompiled-templates.js is this map (the module itself is empty). The options and
+ * keys are template-render.ts's own, so a run renders exactly what ejs would.
+ */
+const { precompiledKey, templateOptions } = await import(pathToFileURL(join(root, 'lib/generators/support/template-render.js')).href);
+const ejs = require('ejs');
+const templateFiles = readdirSync(join(root, 'templates'), { recursive: true, withFileTypes: true })
+  .filter(entry => entry.isFile() && entry.name.endsWith('.ejs'))
+  .map(entry => join(entry.parentPath, entry.name))
+  .sort();
+const precompiled = Object.fromEntries(
+  templateFiles.map(file => {
+    const text = readFileSync(file, 'utf8');
+    const template = new ejs.Template(text, templateOptions(file));
+    template.compile();
+    return [precompiledKey(file), { text, source: template.source }];
+  }),
+);
+const precompiledTemplates = {
+  name: 'precompiled-templates',
+  setup(bundler) {
+    bundler.onLoad({ filter: /[\\/]lib[\\/]generators[\\/]support[\\/]precompiled-templates\.js$/ }, () => ({
+      loader: 'js',
+      contents: `export const PRECOMPILED_TEMPLATES = ${JSON.stringify(precompiled)};`,
+    }));
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -171,18 +202,32 @@ const result = await build({
   ...common,
   entryPoints: [join(root, 'lib/generators/run.js')],
   outfile: join(root, 'lib/phoenix-dokku.cjs'),
-  plugins: [sourceTransforms, withoutUnusedModules],
+  plugins: [precompiledTemplates, sourceTransforms, withoutUnusedModules],
+  define: { ...common.define, PHOENIX_DOKKU_BUNDLE: 'true' },
   external: LOADED_WHEN_NEEDED.flatMap(name => [name, `${name}/*`]),
 });
 const unapplied = UPSTREAM_PATCHES.filter(patch => !applied.has(patch));
 if (unapplied.length) throw new Error(`Patches for modules the bundle no longer contains: ${unapplied.map(patch => patch.file).join(', ')}: update UPSTREAM_PATCHES in .build/build.mjs`);
+// esbuild gives every ES module that imports one of Node's modules its own copy of that
+// module's namespace (`__toESM(require("node:fs"), 1)`: a getter per export, built while the
+// bundle loads); a hundred modules import path, fs or process, so the bundle made thousands of
+// getters before it ran anything. They are alike (a namespace only reads through to the module),
+// so each of Node's modules gets one, made when it is first asked for.
+const BUILTIN_NAMESPACE = /__toESM\(require\("((?:node:)?[a-z_/]+)"\)(?:, ?1)?\)/g;
+const TO_ESM = /var __toESM ?= ?\(mod, ?isNodeMode, ?target\) ?=>/;
+let bundled = readFileSync(join(root, 'lib/phoenix-dokku.cjs'), 'utf8');
+if (!TO_ESM.test(bundled)) throw new Error(`lib/phoenix-dokku.cjs no longer defines __toESM as ${TO_ESM}: update the namespace sharing in .build/build.mjs`);
+const builtinNamespaces = [...bundled.matchAll(BUILTIN_NAMESPACE)].length;
+bundled = bundled
+  .replace(BUILTIN_NAMESPACE, (_, name) => `__builtinNamespace(${JSON.stringify(name.startsWith('node:') ? name : `node:${name}`)})`)
+  .replace(TO_ESM, toESM => `var __builtinNamespaces=new Map(),__builtinNamespace=name=>{let namespace=__builtinNamespaces.get(name);return namespace||__builtinNamespaces.set(name,namespace=__toESM(require(name),1)),namespace};${toESM}`);
+writeFileSync(join(root, 'lib/phoenix-dokku.cjs'), bundled);
 // What is left are Yeoman's imports of generators registered by path, which run.ts never does.
-const bundled = readFileSync(join(root, 'lib/phoenix-dokku.cjs'), 'utf8');
 const dynamicImports = [...bundled.matchAll(/(?:\bawait|\breturn|=>|\()\s*import\(([^)]{0,80})/g)].map(match => match[1]).filter(text => !text.includes('pathToFileURL'));
 if (dynamicImports.length) throw new Error(`lib/phoenix-dokku.cjs still has dynamic import() calls, which fail in the bundle: ${dynamicImports.join('; ')}`);
 // esbuild writes ASCII only (non-ASCII characters escaped), which lets the bin read the bundle as latin1, without UTF-8 decoding.
 if (/[^\x00-\x7f]/.test(bundled)) throw new Error('lib/phoenix-dokku.cjs is not ASCII: support/code-cache.ts reads it as latin1');
-console.log(`lib/phoenix-dokku.cjs: ${megabytes(result)} MB`);
+console.log(`lib/phoenix-dokku.cjs: ${megabytes(result)} MB, ${templateFiles.length} templates precompiled, ${builtinNamespaces} imports of Node's modules sharing their namespaces`);
 
 // The bin: the argument check, --help from the option data, and the loader of the bundle above.
 // Its fallback for running without that bundle imports lib/generators/run.js as it is.
@@ -192,6 +237,17 @@ const runUnbundled = {
     bundler.onResolve({ filter: /^\.\/run\.js$/ }, () => ({ path: './generators/run.js', external: true }));
   },
 };
-const cli = await build({ ...common, entryPoints: [join(root, 'lib/generators/cli.js')], outfile: join(root, 'lib/cli.cjs'), plugins: [runUnbundled] });
+// The Node modules the bundle requires, for the bin to load before it sets a V8 flag (see cli.ts).
+const bundleBuiltins = [...new Set([...bundled.matchAll(/(?:\brequire|__builtinNamespace)\("((?:node:)?[a-z_/]+)"\)/g)].map(match => match[1].replace(/^node:/, '')))]
+  .filter(name => builtinModules.includes(name))
+  .sort()
+  .map(name => `node:${name}`);
+const cli = await build({
+  ...common,
+  entryPoints: [join(root, 'lib/generators/cli.js')],
+  outfile: join(root, 'lib/cli.cjs'),
+  plugins: [runUnbundled],
+  define: { ...common.define, PHOENIX_DOKKU_BUNDLE_BUILTINS: JSON.stringify(bundleBuiltins) },
+});
 chmodSync(join(root, 'lib/cli.cjs'), 0o755);
-console.log(`lib/cli.cjs: ${megabytes(cli)} MB`);
+console.log(`lib/cli.cjs: ${megabytes(cli)} MB, loads ${bundleBuiltins.length} Node modules before the bundle`);

@@ -11,6 +11,7 @@
  * CommonJS (lib/cli.cjs): Node starts a CommonJS file without its ES module loader.
  */
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { loadBundle } from './support/code-cache.js';
@@ -20,6 +21,10 @@ import { PIECES } from './support/pieces.js';
 import { packageRoot } from './support/templates.js';
 
 type Runner = typeof import('./run.js');
+
+/** Node's modules that lib/phoenix-dokku.cjs requires; the build fills it in (empty when run from the sources). */
+declare const PHOENIX_DOKKU_BUNDLE_BUILTINS: string[] | undefined;
+const BUNDLE_BUILTINS = typeof PHOENIX_DOKKU_BUNDLE_BUILTINS === 'undefined' ? [] : PHOENIX_DOKKU_BUNDLE_BUILTINS;
 
 async function main(args: string[]): Promise<void> {
   const sub = args[0] && !args[0].startsWith('-') ? args.shift()! : 'app';
@@ -47,6 +52,13 @@ async function main(args: string[]): Promise<void> {
   // The Elixir grammar is 1.4 MB of WebAssembly. V8's baseline compiler (Liftoff) handles the few
   // files a run parses in time; optimizing it as well made every run wait for that (about
   // 0.14 s, measured with and without). Set before anything compiles WebAssembly.
+  // Once a flag is set, V8 no longer accepts the code cache Node ships for its own modules, and
+  // compiles each one loaded afterwards from its source: so the Node modules the bundle uses,
+  // and the output streams, are loaded first (the build lists them, see .build/build.mjs).
+  const requireBuiltin = createRequire(import.meta.url);
+  for (const name of BUNDLE_BUILTINS) requireBuiltin(name);
+  void process.stdout;
+  void process.stderr;
   setFlagsFromString('--liftoff-only');
 
   try {

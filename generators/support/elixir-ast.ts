@@ -10,7 +10,7 @@
  * freed at once: the rest of the code works with ordinary values.
  */
 import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { builtSupportFile } from './templates.js';
 
 /** One node of an Elixir syntax tree (tree-sitter-elixir node types: `call`, `string`, `atom`, `keywords`, ...). */
@@ -65,6 +65,12 @@ export interface ElixirParser {
   parse(text: string, file: string): ElixirSource;
 }
 
+/** The part of the WebAssembly API used here (TypeScript declares it only in its DOM library). */
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => object;
+};
+
 let loading: Promise<ElixirParser> | undefined;
 let loaded: ElixirParser | undefined;
 
@@ -87,9 +93,19 @@ async function createParser(): Promise<ElixirParser> {
   const { Parser, Language } = await import('web-tree-sitter');
   // Where the runtime's own wasm is, said outright: from the bin's bundle, web-tree-sitter's
   // guess (beside its script) would point into phoenix-dokku's lib/.
-  const runtimeWasm = createRequire(import.meta.url).resolve('web-tree-sitter/web-tree-sitter.wasm');
-  await Parser.init({ locateFile: () => runtimeWasm });
-  const language = await Language.load(grammarPath());
+  const runtimeWasm = runtimeWasmPath();
+  // Both modules are read, compiled and instantiated synchronously (the runtime through
+  // Emscripten's instantiateWasm hook, the grammar through Language.loadSync): their async
+  // forms read the files and instantiate in several trips through the event loop, which a run
+  // spent waiting.
+  await Parser.init({
+    instantiateWasm(imports: object, receive: (instance: object, module: object) => void) {
+      const module = new WebAssembly.Module(readFileSync(runtimeWasm));
+      receive(new WebAssembly.Instance(module, imports), module);
+      return {};
+    },
+  });
+  const language = Language.loadSync(new WebAssembly.Module(readFileSync(grammarPath())));
   const parser = new Parser();
   parser.setLanguage(language);
   // Whether a node type is named, asked of the grammar once per type for the whole run.
@@ -127,6 +143,20 @@ async function createParser(): Promise<ElixirParser> {
       tree.delete();
     }
   }
+}
+
+/** True in lib/phoenix-dokku.cjs (the build defines it); not defined in the modules tsc writes. */
+declare const PHOENIX_DOKKU_BUNDLE: boolean | undefined;
+
+/**
+ * web-tree-sitter's own wasm, of the same version as its JavaScript: the bundle carries that
+ * JavaScript, so the build copies the wasm beside the grammar; the modules tsc writes (what
+ * `yo phoenix-dokku` runs) import web-tree-sitter from node_modules and resolve the wasm there,
+ * which costs a run about 5 ms of Node's package resolution.
+ */
+function runtimeWasmPath(): string {
+  if (typeof PHOENIX_DOKKU_BUNDLE !== 'undefined') return builtSupportFile('grammars/web-tree-sitter.wasm');
+  return createRequire(import.meta.url).resolve('web-tree-sitter/web-tree-sitter.wasm');
 }
 
 /**

@@ -16,6 +16,7 @@ import { generatorEntry, generatorOptions, type GeneratorEntry } from './pieces.
 import { readPhoenixProject, type PhoenixProject } from './project.js';
 import { formatSummary, reportFor, type NoteKind, type RunReport } from './report.js';
 import { auditKeptFile, type AuditContext } from './audit-rules.js';
+import { renderTemplateText } from './template-render.js';
 import { OVERRIDE_DIR, templateFor } from './templates.js';
 
 export type PieceOptions = BaseOptions & {
@@ -66,6 +67,19 @@ export abstract class PieceGenerator extends Generator<PieceConfig, PieceOptions
           ? (...args: unknown[]) => (/^An error occured while running /.test(String(args[0])) ? undefined : (target.error as (...a: unknown[]) => unknown)(...args))
           : Reflect.get(target, property, receiver),
     });
+  }
+
+  private taskSources?: Record<string, PropertyDescriptor>;
+
+  /**
+   * With inheritTasks, yeoman-generator collects the property descriptors of the whole prototype
+   * chain (a few hundred, most of them Generator's own methods) once to list the tasks and again
+   * for each task it queues. The chain and the queues do not change once the generator is
+   * constructed, so it is collected once.
+   */
+  override getTaskSourcesPropertyDescriptors(): Record<string, PropertyDescriptor> {
+    this.taskSources ??= super.getTaskSourcesPropertyDescriptors() as Record<string, PropertyDescriptor>;
+    return this.taskSources;
   }
 
   /** What pieces.ts declares for this generator: its answers, options and argument. */
@@ -206,7 +220,11 @@ export abstract class PieceGenerator extends Generator<PieceConfig, PieceOptions
       if (source.custom) this.note('info', `using custom template ${OVERRIDE_DIR}/${this.pieceName}/${file.template}`);
       const destination = this.destinationPath(file.destination);
       try {
-        this.renderTemplate(source.path, destination, data);
+        // What yeoman-generator's renderTemplate does (mem-fs-editor's copy, so the new file is
+        // made like the template's), with the ejs rendering of templates.ts.
+        this.fs.copy(source.path, destination, {
+          fileTransform: ({ destinationPath, sourcePath, contents }) => ({ path: destinationPath, contents: renderTemplateText(contents.toString(), sourcePath, data, this) }),
+        });
       } catch (error) {
         if (!source.custom) throw error;
         // ejs names the file and line ("ejs:12") and shows the lines around it.
@@ -306,7 +324,9 @@ export abstract class PieceGenerator extends Generator<PieceConfig, PieceOptions
       const contents = this.fs.read(this.destinationPath(path), { defaults: null });
       if (contents !== null) generated[path] = contentHash(Buffer.from(contents));
     }
-    this.config.set(GENERATED_KEY, Object.fromEntries(Object.entries(generated).sort(([a], [b]) => a.localeCompare(b))));
+    // Sorted by code units, not localeCompare: the paths need no collation, and the first
+    // localeCompare of a run loads ICU's collation data (a few milliseconds of every run).
+    this.config.set(GENERATED_KEY, Object.fromEntries(Object.entries(generated).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
   }
 
   /** Hashes of the files phoenix-dokku rendered, as saved in .yo-rc.json. */
