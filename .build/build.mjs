@@ -30,7 +30,7 @@ chmodSync(join(root, 'lib/generators/cli.js'), 0o755);
 
 /**
  * Text patches of Yeoman's modules as they go into the bundle (yeoman-environment 6,
- * yeoman-generator 8, @yeoman/adapter 4). Each names the exact code it replaces; the build
+ * yeoman-generator 8, @yeoman/adapter 4, @yeoman/conflicter 4, mem-fs-editor 12). Each names the exact code it replaces; the build
  * fails when that code is not found, so an upgrade that changes it is noticed here, not at run
  * time. `pkg` is the patched module's own package.json.
  */
@@ -72,6 +72,32 @@ const UPSTREAM_PATCHES = [
     file: '@yeoman/adapter/dist/inquirer.js',
     code: 'export const createAdapterPromptModule = parameter => {',
     with: () => 'export const createAdapterPromptModule = parameter => { let made; return (...args) => (made ??= createAdapterPromptModuleNow(parameter))(...args); };\nconst createAdapterPromptModuleNow = parameter => {',
+  },
+  // The conflicter looks for a .yo-resolve file in every folder above each file it commits, and
+  // remembers only the folders that have one (its cache reads `null` as "none here", but never
+  // stores it): a run stat()ed each folder again for every file, one trip to the thread pool each.
+  {
+    file: '@yeoman/conflicter/dist/yo-resolve.js',
+    code: '        catch {\n            // Ignore errors\n        }\n        return undefined;',
+    with: () => '        catch {\n            // Ignore errors\n        }\n        this.groupedYoResolve.set(folder, null);\n        return undefined;',
+  },
+  // mem-fs-editor writes each file in five or six steps through fs/promises (stat the folder,
+  // open, write, close, stat, chmod), each a trip to the thread pool that the whole commit waits
+  // on. The same calls, synchronous: a run's few small files take less time written than waited for.
+  {
+    file: 'mem-fs-editor/dist/actions/commit-file-async.js',
+    code: "import fs from 'node:fs/promises';",
+    with: () =>
+      [
+        "import { chmodSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';",
+        'const fs = {',
+        '    stat: async path => statSync(path),',
+        '    mkdir: async (path, options) => mkdirSync(path, options),',
+        '    writeFile: async (path, contents, options) => writeFileSync(path, contents, options),',
+        '    chmod: async (path, mode) => chmodSync(path, mode),',
+        '    rm: async (path, options) => rmSync(path, options),',
+        '};',
+      ].join('\n'),
   },
 ];
 
@@ -131,14 +157,16 @@ const sourceTransforms = {
     const patched = [...new Set(UPSTREAM_PATCHES.map(patch => patch.file))];
     const names = [...builtinModules, ...LOADED_WHEN_NEEDED].map(name => name.replace(/[/]/g, '\\/'));
     const dynamicImport = new RegExp(`\\bimport\\((["'])((?:node:)?(?:${names.join('|')})(?:\\/[\\w./-]+)?)\\1\\)`, 'g');
-    bundler.onLoad({ filter: /[\\/](?:yeoman-environment|yeoman-generator|@yeoman[\\/]adapter|web-tree-sitter|lib[\\/]generators)[\\/].*\.js$/ }, args => {
+    bundler.onLoad({ filter: /[\\/](?:yeoman-environment|yeoman-generator|@yeoman[\\/](?:adapter|conflicter)|mem-fs-editor|web-tree-sitter|lib[\\/]generators)[\\/].*\.js$/ }, args => {
       const path = args.path.replaceAll('\\', '/');
       const file = patched.find(candidate => path.endsWith(`/node_modules/${candidate}`));
       const rewritesImports = /\/(?:web-tree-sitter|lib\/generators)\//.test(path);
       if (!file && !rewritesImports) return undefined;
       let contents = readFileSync(args.path, 'utf8');
       if (file) {
-        const pkg = JSON.parse(readFileSync(join(dirname(args.path), file.includes('/dist/') ? '..' : '.', 'package.json'), 'utf8'));
+        const packageName = file.split('/').slice(0, file.startsWith('@') ? 2 : 1).join('/');
+        const packageDir = path.slice(0, path.lastIndexOf(`/node_modules/${packageName}/`)) + `/node_modules/${packageName}`;
+        const pkg = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
         for (const patch of UPSTREAM_PATCHES.filter(candidate => candidate.file === file)) {
           if (!contents.includes(patch.code)) throw new Error(`${args.path} no longer contains ${patch.code}: update UPSTREAM_PATCHES in .build/build.mjs`);
           contents = contents.replace(patch.code, patch.with(pkg));
@@ -157,7 +185,8 @@ const sourceTransforms = {
  * keys are template-render.ts's own, so a run renders exactly what ejs would.
  */
 const { precompiledKey, templateOptions } = await import(pathToFileURL(join(root, 'lib/generators/support/template-render.js')).href);
-const ejs = require('ejs');
+// The ejs the bundle imports (its ES module build, as esbuild resolves an import).
+const { default: ejs } = await import('ejs');
 const templateFiles = readdirSync(join(root, 'templates'), { recursive: true, withFileTypes: true })
   .filter(entry => entry.isFile() && entry.name.endsWith('.ejs'))
   .map(entry => join(entry.parentPath, entry.name))

@@ -18,6 +18,7 @@ import LoggerGenerator from './logger/index.js';
 import ReleaseGenerator from './release/index.js';
 import RuntimeGenerator from './runtime/index.js';
 import type { PieceGenerator } from './support/piece.js';
+import { PRECOMPILED_TEMPLATES } from './support/precompiled-templates.js';
 import { generatorEntry, generatorOptions, YEOMAN_GENERATOR_OPTIONS } from './support/pieces.js';
 import { generatorPath, packageRoot } from './support/templates.js';
 
@@ -60,3 +61,6 @@ export async function runGenerator(name: string, args: string[]): Promise<void> 
   });
   await command.parseAsync(args, { from: 'user' });
 }
+
+/** The templates the build precompiled into the bundle (empty unbundled): exported for the test that checks them. */
+export { PRECOMPILED_TEMPLATES };
