@@ -16,6 +16,7 @@ import { generatorEntry, generatorOptions, type GeneratorEntry } from './pieces.
 import { readPhoenixProject, type PhoenixProject } from './project.js';
 import { formatSummary, reportFor, type NoteKind, type RunReport } from './report.js';
 import { auditKeptFile, type AuditContext } from './audit-rules.js';
+import { commitFiles } from './commit.js';
 import { renderTemplateText } from './template-render.js';
 import { OVERRIDE_DIR, templateFor } from './templates.js';
 
@@ -53,6 +54,8 @@ export abstract class PieceGenerator extends Generator<PieceConfig, PieceOptions
     // skipParseOptions: Yeoman parses the command line again after each option it registers;
     // this constructor registers them all, then parses once.
     super(args, options, { inheritTasks: true, skipParseOptions: true, ...(options?.composed ? {} : { customInstallTask: true }), ...features });
+    // The commit as well, by the same generator: support/commit.ts (Yeoman's own where questions can be asked).
+    if (!options?.composed) this.setFeatures({ customCommitTask: () => commitFiles(this.env as never, this.interactive) });
     const entry = this.entry;
     // hide: false said outright: yeoman-environment passes it to commander's hideHelp(), where undefined means hide.
     for (const option of generatorOptions(entry.name)) this.option(option.name, { type: option.type, alias: option.alias, hide: option.hidden ?? false, description: option.description });
