@@ -5,8 +5,11 @@ import { join, posix } from 'node:path';
 export interface TextReader {
   read(filepath: string, options?: { defaults: string | null }): string | null;
   exists(filepath: string): boolean;
-  /** mem-fs's store, which says when a file changes (written by a piece, or committed to disk). */
-  store?: { on(event: 'change', listener: () => void): unknown };
+  /**
+   * mem-fs's store, which says when a file changes (written by a piece, or committed to disk)
+   * and which files the run holds in memory.
+   */
+  store?: { on(event: 'change', listener: () => void): unknown; existsInMemory?(filepath: string): boolean };
 }
 
 const changeCounts = new WeakMap<object, { changes: number }>();
@@ -97,10 +100,22 @@ export class ProjectFiles {
     });
   }
 
+  /**
+   * Whether the reader has to be asked for `abs`: it holds the file in memory (read, written or
+   * deleted earlier in the run). Any other file is on disk as it is, and read from there: through
+   * mem-fs every file read becomes a Vinyl object in the store, which cost detection more
+   * than the reading, on a project of a few hundred files all the more.
+   */
+  private fromReader(abs: string): boolean {
+    const store = this.reader?.store;
+    return this.reader !== undefined && (store?.existsInMemory?.(abs) ?? true);
+  }
+
   private existsUncached(relPath: string): boolean {
-    if (this.reader?.exists(join(this.root, relPath))) return true;
+    const abs = join(this.root, relPath);
+    if (this.fromReader(abs) && this.reader!.exists(abs)) return true;
     try {
-      statSync(join(this.root, relPath));
+      statSync(abs);
       return true;
     } catch {
       return false;
@@ -145,8 +160,8 @@ export class ProjectFiles {
 
   private readUncached(relPath: string): string | undefined {
     const abs = join(this.root, relPath);
-    if (this.reader) {
-      const content = this.reader.read(abs, { defaults: null });
+    if (this.fromReader(abs)) {
+      const content = this.reader!.read(abs, { defaults: null });
       return content ?? undefined;
     }
     try {
