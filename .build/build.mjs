@@ -67,6 +67,27 @@ const UPSTREAM_PATCHES = [
         "          : { isSpinning: false, suffixText: '', start(text) { if (text) spinnerStream.write(`- ${text}\\n`); return this; }, stop() { return this; }, succeed() { return this; } };",
       ].join('\n'),
   },
+  // The terminal adapter takes process.stdin when it is constructed, which makes Node set up the
+  // input stream (a pipe or a terminal) that a run without questions never reads: taken when first asked for.
+  {
+    file: '@yeoman/adapter/dist/adapter.js',
+    code: '        this.stdin = options?.stdin ?? process.stdin;',
+    with: () =>
+      [
+        '        let stdin = options?.stdin;',
+        "        Object.defineProperty(this, 'stdin', { configurable: true, enumerable: true, get: () => (stdin ??= process.stdin), set: value => { stdin = value; } });",
+      ].join('\n'),
+  },
+  {
+    file: '@yeoman/adapter/dist/adapter.js',
+    code: '                    input: this.stdin,',
+    with: () => "                    get input() { return adapterStdin(); },",
+  },
+  {
+    file: '@yeoman/adapter/dist/adapter.js',
+    code: '        this.promptModule =\n',
+    with: () => '        const adapterStdin = () => this.stdin;\n        this.promptModule =\n',
+  },
   // The terminal adapter makes its prompt module when it is constructed; make it at the first question.
   {
     file: '@yeoman/adapter/dist/inquirer.js',
