@@ -68,6 +68,8 @@ describe('Elixir syntax trees', () => {
   it(`the copy of every fixture's Elixir file (${files.length}) is tree-sitter's tree, node for node`, async () => {
     assert.ok(files.length > 50, 'the fixtures have Elixir files');
     const parser = await loadElixirParser();
+    // The copy calls web-tree-sitter's wasm itself, not through its TreeCursor (elixir-ast.ts, directCursorCalls).
+    assert.equal(parser.walk, 'direct');
     for (const file of files) {
       const text = readFileSync(join(fixtures, file), 'utf8');
       assert.deepEqual(plain(parser.parse(text, file).root), await treeSitterTree(text), file);

@@ -65,17 +65,23 @@ export interface ElixirParser {
   parse(text: string, file: string): ElixirSource;
 }
 
+/** The parser of a run, as loadElixirParser makes it. */
+export interface TreeSitterElixirParser extends ElixirParser {
+  /** How trees are copied: calling web-tree-sitter's wasm directly, or through its TreeCursor. */
+  readonly walk: 'direct' | 'cursor';
+}
+
 /** The part of the WebAssembly API used here (TypeScript declares it only in its DOM library). */
 declare const WebAssembly: {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => object;
 };
 
-let loading: Promise<ElixirParser> | undefined;
-let loaded: ElixirParser | undefined;
+let loading: Promise<TreeSitterElixirParser> | undefined;
+let loaded: TreeSitterElixirParser | undefined;
 
 /** The parser, loaded on first use and shared by the whole run. */
-export function loadElixirParser(): Promise<ElixirParser> {
+export function loadElixirParser(): Promise<TreeSitterElixirParser> {
   loading ??= createParser().then(parser => (loaded = parser));
   return loading;
 }
@@ -89,7 +95,7 @@ export function parseElixir(text: string, file: string): ElixirSource {
   return loaded.parse(text, file);
 }
 
-async function createParser(): Promise<ElixirParser> {
+async function createParser(): Promise<TreeSitterElixirParser> {
   const { Parser, Language } = await import('web-tree-sitter');
   // Where the runtime's own wasm is, said outright: from the bin's bundle, web-tree-sitter's
   // guess (beside its script) would point into phoenix-dokku's lib/.
@@ -98,16 +104,20 @@ async function createParser(): Promise<ElixirParser> {
   // Emscripten's instantiateWasm hook, the grammar through Language.loadSync): their async
   // forms read the files and instantiate in several trips through the event loop, which a run
   // spent waiting.
+  let runtime: { exports: Record<string, unknown>; memory: unknown } | undefined;
   await Parser.init({
-    instantiateWasm(imports: object, receive: (instance: object, module: object) => void) {
+    instantiateWasm(imports: { env?: { memory?: unknown } }, receive: (instance: object, module: object) => void) {
       const module = new WebAssembly.Module(readFileSync(runtimeWasm));
-      receive(new WebAssembly.Instance(module, imports), module);
+      const instance = new WebAssembly.Instance(module, imports) as { exports: Record<string, unknown> };
+      runtime = { exports: instance.exports, memory: imports.env?.memory ?? instance.exports.memory };
+      receive(instance, module);
       return {};
     },
   });
   const language = Language.loadSync(new WebAssembly.Module(readFileSync(grammarPath())));
   const parser = new Parser();
   parser.setLanguage(language);
+  const direct = runtime && directCursorCalls(runtime.exports, runtime.memory);
   // Whether a node type is named, asked of the grammar once per type for the whole run.
   const named = new Map<number, boolean>();
   const isNamed = (typeId: number) => {
@@ -119,6 +129,7 @@ async function createParser(): Promise<ElixirParser> {
   // nobody changed parse to the same tree, and the copies are never modified, so they are shared.
   const parsed = new Map<string, ElixirSource>();
   return {
+    walk: direct ? 'direct' : 'cursor',
     parse(text, file) {
       const key = `${file}\0${text}`;
       const cached = parsed.get(key);
@@ -133,9 +144,10 @@ async function createParser(): Promise<ElixirParser> {
   function parseTree(text: string, file: string): ElixirSource {
     const tree = parser.parse(text);
     if (!tree) throw new Error(`tree-sitter returned no tree for ${file}`);
-    const cursor = tree.walk();
+    // Asked before the walk starts: the root node goes through the buffer the cursor lives in.
+    const hasError = tree.rootNode.hasError;
+    const cursor = direct ? direct.walk(tree) : tree.walk();
     try {
-      const hasError = tree.rootNode.hasError;
       const root = copyTree(cursor, language, isNamed, text, hasError);
       return { file, text, root, errorLine: hasError ? firstErrorLine(root) : undefined };
     } finally {
@@ -181,6 +193,75 @@ interface TreeSitterCursor {
   gotoNextSibling(): boolean;
   gotoParent(): boolean;
   delete(): void;
+}
+
+/** The part of web-tree-sitter's Tree the direct walk uses. */
+interface TreeSitterTree {
+  walk(): TreeSitterCursor & Record<number, number>;
+}
+
+/** The functions of web-tree-sitter's wasm (its binding.c) that a TreeCursor calls for the copy. */
+const CURSOR_EXPORTS = {
+  gotoFirstChild: 'ts_tree_cursor_goto_first_child_wasm',
+  gotoNextSibling: 'ts_tree_cursor_goto_next_sibling_wasm',
+  gotoParent: 'ts_tree_cursor_goto_parent_wasm',
+  nodeTypeId: 'ts_tree_cursor_current_node_type_id_wasm',
+  nodeIsMissing: 'ts_tree_cursor_current_node_is_missing_wasm',
+  startIndex: 'ts_tree_cursor_start_index_wasm',
+  endIndex: 'ts_tree_cursor_end_index_wasm',
+  currentFieldId: 'ts_tree_cursor_current_field_id_wasm',
+  transferBuffer: 'ts_init',
+} as const;
+
+/**
+ * A cursor that calls web-tree-sitter's wasm functions itself. Its TreeCursor writes the cursor
+ * into the wasm's transfer buffer before each call, one value at a time, and reads it back after
+ * each move: most of the time of a copy (about 5× the calls themselves, measured on the
+ * fixtures). Between calls of these functions the cursor stays in that buffer, so the walk
+ * starts from where `tree.walk()` left it and, before the cursor is deleted, puts back into the
+ * TreeCursor what the moves changed. Undefined (and the TreeCursor is used) when this build of
+ * web-tree-sitter does not have these functions; the tests compare the copy with tree-sitter's
+ * own Node API on every fixture.
+ */
+function directCursorCalls(exports: Record<string, unknown>, memory: unknown) {
+  const calls = Object.fromEntries(Object.entries(CURSOR_EXPORTS).map(([name, symbol]) => [name, exports[symbol]])) as Record<keyof typeof CURSOR_EXPORTS, (tree?: number) => number>;
+  if (!Object.values(calls).every(call => typeof call === 'function')) return undefined;
+  if (!memory || typeof (memory as { buffer?: unknown }).buffer !== 'object') return undefined;
+  // ts_init only returns the buffer's address (and writes the two version numbers it always holds).
+  const transferBuffer = calls.transferBuffer();
+  return {
+    walk(tree: object): TreeSitterCursor {
+      const cursor = (tree as TreeSitterTree).walk();
+      const address = (tree as Record<number, unknown>)[0];
+      if (typeof address !== 'number') return cursor;
+      return {
+        get nodeTypeId() {
+          return calls.nodeTypeId(address);
+        },
+        get nodeIsMissing() {
+          return calls.nodeIsMissing(address) === 1;
+        },
+        get startIndex() {
+          return calls.startIndex(address);
+        },
+        get endIndex() {
+          return calls.endIndex(address);
+        },
+        get currentFieldId() {
+          return calls.currentFieldId(address);
+        },
+        gotoFirstChild: () => calls.gotoFirstChild(address) === 1,
+        gotoNextSibling: () => calls.gotoNextSibling(address) === 1,
+        gotoParent: () => calls.gotoParent(address) === 1,
+        delete() {
+          // The TreeCursor's four values, as the moves left them in the buffer: its delete frees what they point to.
+          const values = new Int32Array((memory as { buffer: ArrayBuffer }).buffer, transferBuffer, 4);
+          for (let index = 0; index < 4; index++) cursor[index] = values[index]!;
+          cursor.delete();
+        },
+      };
+    },
+  };
 }
 
 /** The part of web-tree-sitter's Language the copy uses. */
