@@ -10,10 +10,10 @@
  */
 import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { Conflicter, setConflicterStatus, type ConflicterFile, type ConflicterOptions } from '@yeoman/conflicter';
+import type { ConflicterFile, ConflicterOptions } from '@yeoman/conflicter';
 import type { MemFsEditorFile } from 'mem-fs-editor';
 import { clearFileState, isFilePending, isFileStateDeleted, setCommittedFile } from 'mem-fs-editor/state';
-import { commitSharedFsTask } from 'yeoman-environment';
+import type { commitSharedFsTask } from 'yeoman-environment';
 
 type CommitEnvironment = Parameters<typeof commitSharedFsTask>[0];
 
@@ -27,9 +27,13 @@ export async function commitFiles(environment: CommitEnvironment, canAsk: boolea
   const files = sharedFs.all().filter(isFilePending) as ConflicterFile[];
   const hasYoResolve = yoResolveFinder();
   if (canAsk || conflicterOptions.bail || conflicterOptions.dryRun || files.some(file => isFileStateDeleted(file) || basename(file.path) === '.yo-resolve' || hasYoResolve(file.path))) {
+    // Imported here: under `yo phoenix-dokku` (which has its own) these modules would otherwise
+    // be loaded for every run, yeoman-environment alone in most of a second.
+    const { commitSharedFsTask } = await import('yeoman-environment');
     await commitSharedFsTask(environment);
     return;
   }
+  const { Conflicter, setConflicterStatus } = await import('@yeoman/conflicter');
   const { yoResolveFileName: _unused, ...options } = conflicterOptions as ConflicterOptions & { yoResolveFileName?: string };
   const conflicter = new Conflicter(adapter, options);
   for (const file of files) {
