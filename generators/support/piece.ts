@@ -224,7 +224,7 @@ export abstract class PieceGenerator extends Generator<PieceConfig, PieceOptions
       const destination = this.destinationPath(file.destination);
       try {
         // What yeoman-generator's renderTemplate does (mem-fs-editor's copy, so the new file is
-        // made like the template's), with the ejs rendering of templates.ts.
+        // made like the template's), rendered by template-render.ts.
         this.fs.copy(source.path, destination, {
           fileTransform: ({ destinationPath, sourcePath, contents }) => ({ path: destinationPath, contents: renderTemplateText(contents.toString(), sourcePath, data, this) }),
         });
