@@ -233,7 +233,9 @@ function directCursorCalls(exports: Record<string, unknown>, memory: unknown) {
     walk(tree: object): TreeSitterCursor {
       const cursor = (tree as TreeSitterTree).walk();
       const address = (tree as Record<number, unknown>)[0];
-      if (typeof address !== 'number') return cursor;
+      // The tree's address, and a TreeCursor of the four values the buffer holds (as in web-tree-sitter 0.27):
+      // any other shape is walked through the TreeCursor itself.
+      if (typeof address !== 'number' || ![0, 1, 2, 3].every(index => typeof cursor[index] === 'number') || 4 in cursor) return cursor;
       return {
         get nodeTypeId() {
           return calls.nodeTypeId(address);
