@@ -30,9 +30,9 @@ chmodSync(join(root, 'lib/generators/cli.js'), 0o755);
 
 /**
  * Text patches of Yeoman's modules as they go into the bundle (yeoman-environment 6,
- * yeoman-generator 8, @yeoman/adapter 4, @yeoman/conflicter 4, mem-fs-editor 12). Each names the exact code it replaces; the build
- * fails when that code is not found, so an upgrade that changes it is noticed here, not at run
- * time. `pkg` is the patched module's own package.json.
+ * yeoman-generator 8, @yeoman/adapter 4, @yeoman/conflicter 4). Each names the exact code it
+ * replaces; the build fails when that code is not found, so an upgrade that changes it is
+ * noticed here, not at run time. `pkg` is the patched module's own package.json.
  */
 const lazy = (name, use) => `/* loaded on first use by phoenix-dokku's bundle */ ${use.replaceAll('$', `require(${JSON.stringify(name)})`)}`;
 const UPSTREAM_PATCHES = [
@@ -102,24 +102,6 @@ const UPSTREAM_PATCHES = [
     code: '        catch {\n            // Ignore errors\n        }\n        return undefined;',
     with: () => '        catch {\n            // Ignore errors\n        }\n        this.groupedYoResolve.set(folder, null);\n        return undefined;',
   },
-  // mem-fs-editor writes each file in five or six steps through fs/promises (stat the folder,
-  // open, write, close, stat, chmod), each a trip to the thread pool that the whole commit waits
-  // on. The same calls, synchronous: a run's few small files take less time written than waited for.
-  {
-    file: 'mem-fs-editor/dist/actions/commit-file-async.js',
-    code: "import fs from 'node:fs/promises';",
-    with: () =>
-      [
-        "import { chmodSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';",
-        'const fs = {',
-        '    stat: async path => statSync(path),',
-        '    mkdir: async (path, options) => mkdirSync(path, options),',
-        '    writeFile: async (path, contents, options) => writeFileSync(path, contents, options),',
-        '    chmod: async (path, mode) => chmodSync(path, mode),',
-        '    rm: async (path, options) => rmSync(path, options),',
-        '};',
-      ].join('\n'),
-  },
 ];
 
 /**
@@ -178,7 +160,7 @@ const sourceTransforms = {
     const patched = [...new Set(UPSTREAM_PATCHES.map(patch => patch.file))];
     const names = [...builtinModules, ...LOADED_WHEN_NEEDED].map(name => name.replace(/[/]/g, '\\/'));
     const dynamicImport = new RegExp(`\\bimport\\((["'])((?:node:)?(?:${names.join('|')})(?:\\/[\\w./-]+)?)\\1\\)`, 'g');
-    bundler.onLoad({ filter: /[\\/](?:yeoman-environment|yeoman-generator|@yeoman[\\/](?:adapter|conflicter)|mem-fs-editor|web-tree-sitter|lib[\\/]generators)[\\/].*\.js$/ }, args => {
+    bundler.onLoad({ filter: /[\\/](?:yeoman-environment|yeoman-generator|@yeoman[\\/](?:adapter|conflicter)|web-tree-sitter|lib[\\/]generators)[\\/].*\.js$/ }, args => {
       const path = args.path.replaceAll('\\', '/');
       const file = patched.find(candidate => path.endsWith(`/node_modules/${candidate}`));
       const rewritesImports = /\/(?:web-tree-sitter|lib\/generators)\//.test(path);
@@ -202,23 +184,17 @@ const sourceTransforms = {
 
 /**
  * The built-in templates, compiled by ejs here rather than in every run: the bundle's
- * support/precompiled-templates.js is this map (the module itself is empty). The options and
- * keys are template-render.ts's own, so a run renders exactly what ejs would.
+ * support/precompiled-templates.js is this map (the module itself is empty). template-render.ts
+ * makes each entry (with the ejs its module imports, as the bundle does) and renders from it,
+ * so a run renders exactly what ejs would.
  */
-const { precompiledKey, templateOptions } = await import(pathToFileURL(join(root, 'lib/generators/support/template-render.js')).href);
-// The ejs the bundle imports (its ES module build, as esbuild resolves an import).
-const { default: ejs } = await import('ejs');
+const { precompiledKey, precompileTemplate } = await import(pathToFileURL(join(root, 'lib/generators/support/template-render.js')).href);
 const templateFiles = readdirSync(join(root, 'templates'), { recursive: true, withFileTypes: true })
   .filter(entry => entry.isFile() && entry.name.endsWith('.ejs'))
   .map(entry => join(entry.parentPath, entry.name))
   .sort();
 const precompiled = Object.fromEntries(
-  templateFiles.map(file => {
-    const text = readFileSync(file, 'utf8');
-    const template = new ejs.Template(text, templateOptions(file));
-    template.compile();
-    return [precompiledKey(file), { text, source: template.source }];
-  }),
+  templateFiles.map(file => [precompiledKey(file), precompileTemplate(readFileSync(file, 'utf8'), file)]),
 );
 const precompiledTemplates = {
   name: 'precompiled-templates',

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import ejs from 'ejs';
 import { PRECOMPILED_TEMPLATES } from '../generators/support/precompiled-templates.js';
-import { precompiledKey, renderTemplateText, templateOptions } from '../generators/support/template-render.js';
+import { precompiledKey, precompileTemplate, renderTemplateText, templateOptions } from '../generators/support/template-render.js';
 import { listFiles, repoRoot } from './support/helpers.js';
 
 // A template of the packaged folder's shape (the path need not exist: rendering is given the text).
@@ -13,13 +13,6 @@ const TEMPLATE = 'health/example.txt.ejs';
 const file = join(repoRoot, 'templates', TEMPLATE);
 const text = '<%_ if (checkRepo) { _%>\nrepo <%= repo %> & <%- module %>\n<%_ } _%>\ndone\n';
 const data = { checkRepo: true, repo: 'Shop.Repo <primary>', module: 'ShopWeb.HealthController' };
-
-/** What the build stores for a template: its text and the source ejs generated from it. */
-function precompile(templateText: string, templateFile: string) {
-  const template = new ejs.Template(templateText, templateOptions(templateFile));
-  template.compile();
-  return { text: templateText, source: template.source };
-}
 
 describe('template rendering', () => {
   afterEach(() => delete PRECOMPILED_TEMPLATES[TEMPLATE]);
@@ -30,20 +23,20 @@ describe('template rendering', () => {
   });
 
   it('renders a precompiled entry exactly as ejs renders the template', () => {
-    PRECOMPILED_TEMPLATES[TEMPLATE] = precompile(text, file);
+    PRECOMPILED_TEMPLATES[TEMPLATE] = precompileTemplate(text, file);
     assert.equal(renderTemplateText(text, file, data), ejs.render(text, data, templateOptions(file)));
   });
 
   it('uses the precompiled source while the text is the one it was made from, and ejs once the text changed', () => {
     // A source that renders something else shows which path ran.
-    PRECOMPILED_TEMPLATES[TEMPLATE] = { text, source: precompile('precompiled', file).source };
+    PRECOMPILED_TEMPLATES[TEMPLATE] = { text, source: precompileTemplate('precompiled', file).source };
     assert.equal(renderTemplateText(text, file, data), 'precompiled');
     const edited = `# edited\n${text}`;
     assert.equal(renderTemplateText(edited, file, data), ejs.render(edited, data, templateOptions(file)));
   });
 
   it("never uses a precompiled entry for a user's template of the same name", () => {
-    PRECOMPILED_TEMPLATES[TEMPLATE] = { text, source: precompile('precompiled', file).source };
+    PRECOMPILED_TEMPLATES[TEMPLATE] = { text, source: precompileTemplate('precompiled', file).source };
     const override = join(repoRoot, 'test/fixtures/phx-1.7-postgres/priv/templates/phoenix-dokku', TEMPLATE);
     assert.notEqual(precompiledKey(override), TEMPLATE);
     assert.equal(renderTemplateText(text, override, data), ejs.render(text, data, templateOptions(override)));
@@ -56,7 +49,7 @@ describe('template rendering', () => {
     assert.deepEqual(Object.keys(bundle.PRECOMPILED_TEMPLATES).sort(), templates.sort());
     for (const name of templates) {
       const templateFile = join(repoRoot, 'templates', name);
-      assert.deepEqual(bundle.PRECOMPILED_TEMPLATES[name], precompile(readFileSync(templateFile, 'utf8'), templateFile), `${name}: rebuild with npm run build`);
+      assert.deepEqual(bundle.PRECOMPILED_TEMPLATES[name], precompileTemplate(readFileSync(templateFile, 'utf8'), templateFile), `${name}: rebuild with npm run build`);
     }
   });
 });

@@ -97,8 +97,8 @@ export function parseElixir(text: string, file: string): ElixirSource {
 
 async function createParser(): Promise<TreeSitterElixirParser> {
   const { Parser, Language } = await import('web-tree-sitter');
-  // Where the runtime's own wasm is, said outright: from the bin's bundle, web-tree-sitter's
-  // guess (beside its script) would point into phoenix-dokku's lib/.
+  // The runtime's own wasm is read from where runtimeWasmPath says: from the bin's bundle,
+  // web-tree-sitter's guess (beside its script) would point into phoenix-dokku's lib/.
   const runtimeWasm = runtimeWasmPath();
   // Both modules are read, compiled and instantiated synchronously (the runtime through
   // Emscripten's instantiateWasm hook, the grammar through Language.loadSync): their async

@@ -23,7 +23,10 @@ export const packageRoot: string = (() => {
   return dir;
 })();
 
-export const packagedTemplatesDir = (piece: string) => join(packageRoot, 'templates', piece);
+/** The package's templates/ folder: one folder per piece. */
+export const packagedTemplatesRoot = join(packageRoot, 'templates');
+
+export const packagedTemplatesDir = (piece: string) => join(packagedTemplatesRoot, piece);
 
 export interface TemplateSource {
   path: string;
